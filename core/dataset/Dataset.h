@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "dataset/DatasetReader.h"
+
+#include <memory>
+
+namespace fastmap {
+
+enum class DatasetFormat { Auto, Csv, JsonLines, Text, Range };
+
+struct DatasetOptions
+{
+    DatasetFormat format = DatasetFormat::Auto;
+    // A single record (CSV record, JSON line, text line) longer than this is an error, not a truncation.
+    qint64 maxRecordBytes = 16 * 1024 * 1024;
+};
+
+// Opens datasets by spec: a file path (format from the extension unless given) or "range:N".
+class Dataset
+{
+public:
+    // Returns nullptr and fills `error` when the dataset cannot be opened (missing, empty, binary,
+    // bad header...). Opening reads the header so columns() is ready.
+    static std::unique_ptr<DatasetReader> open(const QString &spec, InputError *error,
+                                               const DatasetOptions &options = {});
+
+    // The first `rows` rows, for previews. Fills `error` on failure (rows before the error are kept).
+    static Table preview(const QString &spec, int rows, QStringList *columns, InputError *error,
+                         const DatasetOptions &options = {});
+
+    static DatasetFormat formatFromName(const QString &name, bool *ok);
+};
+
+} // namespace fastmap

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Installs every Debian 12 package needed to build, test and benchmark Fastmap Desktop.
+# Run as root. Safe to run again.
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+packages="
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
+  qt6-httpserver-dev qt6-websockets-dev
+  qt6-charts-dev libqt6opengl6-dev libgl-dev
+  qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools linguist-qt6
+  qtkeychain-qt6-dev libarchive-dev
+  libtbb-dev clang libclang-rt-dev
+  xvfb xauth unzip zstd
+"
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  apt-get update -q
+  # shellcheck disable=SC2086
+  apt-get install -y -q --no-install-recommends $missing
+fi
