@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/BatchScheduler.h"
+
+namespace fastmap {
+
+BatchScheduler::BatchScheduler(DatasetReader *reader, const QList<int> &projection, int maxBatchesInFlight)
+    : m_reader(reader), m_projection(projection), m_functionInputs(int(projection.size())),
+      m_maxInFlight(qMax(1, maxBatchesInFlight)), m_totalRows(reader->totalRows())
+{
+    // When the function reads the dataset's columns as they stand, batches need no copy.
+    m_identity = projection.size() == reader->columns().size();
+    for (int i = 0; m_identity && i < projection.size(); ++i)
+        m_identity = projection[i] == i;
+}
+
+bool BatchScheduler::mayIssueLocked() const
+{
+    return m_nextSequence - m_emittedUpTo < m_maxInFlight;
+}
+
+bool BatchScheduler::next(int maxRows, Batch *batch)
+{
+    QMutexLocker lock(&m_mutex);
+    for (;;) {
+        if (m_cancelled)
+            return false;
+        if (m_paused) {
+            m_changed.wait(&m_mutex);
+            continue;
+        }
+        if (!m_requeued.empty()) {
+            *batch = std::move(m_requeued.front());
+            m_requeued.pop_front();
+            return true;
+        }
+        if (m_inputDone) {
+            // Stay available while batches are out: one of them may come back to be retried.
+            if (m_completed >= m_nextSequence)
+                return false;
+            m_changed.wait(&m_mutex);
+            continue;
+        }
+        if (!mayIssueLocked()) {
+            m_changed.wait(&m_mutex);
+            continue;
+        }
+        break;
+    }
+
+    Table rows(int(m_reader->columns().size()));
+    rows.reserveRows(maxRows);
+    const int n = m_reader->read(rows, qMax(1, maxRows));
+    m_progress.store(m_reader->progress(), std::memory_order_relaxed);
+    if (n < 0) {
+        m_inputError = m_reader->error();
+        m_inputDone = true;
+        m_changed.wakeAll();
+        return false;
+    }
+    if (n == 0 || rows.rowCount() == 0) {
+        m_inputDone = true;
+        m_changed.wakeAll();
+        return false;
+    }
+    batch->sequence = m_nextSequence++;
+    batch->firstRow = m_nextRow;
+    batch->attempts = 0;
+    m_nextRow += rows.rowCount();
+    lock.unlock();
+
+    batch->input = Table();
+    if (!m_identity) {
+        batch->input = Table(m_functionInputs, rows.rowCount());
+        for (int r = 0; r < rows.rowCount(); ++r) {
+            const QVariant *src = rows.rowData(r);
+            QVariant *dst = batch->input.rowData(r);
+            for (int c = 0; c < m_functionInputs; ++c)
+                dst[c] = src[m_projection[c]];
+        }
+    }
+    batch->rows = std::move(rows);
+    return true;
+}
+
+void BatchScheduler::requeue(Batch &&batch)
+{
+    QMutexLocker lock(&m_mutex);
+    ++batch.attempts;
+    m_requeued.push_back(std::move(batch));
+    m_changed.wakeAll();
+}
+
+void BatchScheduler::completed(const Batch &)
+{
+    QMutexLocker lock(&m_mutex);
+    ++m_completed;
+    if (m_inputDone)
+        m_changed.wakeAll();
+}
+
+void BatchScheduler::emitted(qint64 sequence)
+{
+    QMutexLocker lock(&m_mutex);
+    if (sequence + 1 > m_emittedUpTo) {
+        m_emittedUpTo = sequence + 1;
+        m_changed.wakeAll();
+    }
+}
+
+void BatchScheduler::cancel()
+{
+    QMutexLocker lock(&m_mutex);
+    m_cancelled = true;
+    m_changed.wakeAll();
+}
+
+void BatchScheduler::setPaused(bool paused)
+{
+    QMutexLocker lock(&m_mutex);
+    m_paused = paused;
+    m_changed.wakeAll();
+}
+
+bool BatchScheduler::isPaused() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_paused;
+}
+
+bool BatchScheduler::isDrained() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_inputDone && m_requeued.empty() && m_completed >= m_nextSequence;
+}
+
+qint64 BatchScheduler::issuedBatches() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_nextSequence;
+}
+
+qint64 BatchScheduler::rowsRead() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_nextRow;
+}
+
+double BatchScheduler::inputProgress() const
+{
+    return m_progress.load(std::memory_order_relaxed);
+}
+
+std::optional<InputError> BatchScheduler::inputError() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_inputError;
+}
+
+} // namespace fastmap

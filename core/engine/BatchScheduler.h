@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "dataset/DatasetReader.h"
+#include "engine/Batch.h"
+
+#include <QList>
+#include <QMutex>
+#include <QWaitCondition>
+
+#include <atomic>
+#include <deque>
+#include <optional>
+
+namespace fastmap {
+
+// The one queue every executor pulls from, so a faster executor simply takes more batches.
+// Reads the dataset lazily and stops reading while too many batches are ahead of the output:
+// memory stays flat however long the input.
+class BatchScheduler
+{
+public:
+    // `projection` lists, per function input, the dataset column that feeds it.
+    BatchScheduler(DatasetReader *reader, const QList<int> &projection, int maxBatchesInFlight);
+
+    // Hands out the next batch of at most maxRows rows, waiting while paused or too far ahead.
+    // Returns false when there is no more work: input ended and every batch completed, or cancelled.
+    bool next(int maxRows, Batch *batch);
+    // A batch that must run again (its executor died); it goes first.
+    void requeue(Batch &&batch);
+    // Its result is in the reorder buffer.
+    void completed(const Batch &batch);
+    // The output has consumed every batch before `sequence` + 1.
+    void emitted(qint64 sequence);
+
+    void cancel();
+    void setPaused(bool paused);
+    bool isPaused() const;
+
+    // True once the input has ended and every issued batch has completed.
+    bool isDrained() const;
+    qint64 issuedBatches() const;
+    qint64 rowsRead() const;
+    double inputProgress() const;
+    qint64 totalRows() const { return m_totalRows; }
+    std::optional<InputError> inputError() const;
+
+private:
+    bool mayIssueLocked() const;
+
+    DatasetReader *m_reader;
+    QList<int> m_projection;
+    bool m_identity;
+    int m_functionInputs;
+    int m_maxInFlight;
+    qint64 m_totalRows;
+
+    mutable QMutex m_mutex;
+    QWaitCondition m_changed;
+    std::deque<Batch> m_requeued;
+    qint64 m_nextSequence = 0;
+    qint64 m_nextRow = 0;
+    qint64 m_emittedUpTo = 0; // sequences below this are written out
+    qint64 m_completed = 0;
+    bool m_inputDone = false;
+    bool m_cancelled = false;
+    bool m_paused = false;
+    std::optional<InputError> m_inputError;
+    std::atomic<double> m_progress{0};
+};
+
+} // namespace fastmap

@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/Engine.h"
+
+#include "engine/BatchRunner.h"
+#include "engine/BatchScheduler.h"
+#include "engine/BatchSizer.h"
+#include "engine/ColumnMapping.h"
+#include "engine/ProgressMeter.h"
+#include "engine/ReorderBuffer.h"
+#include "plugin/ParameterBinder.h"
+#include "plugin/PluginCatalog.h"
+
+#include <QElapsedTimer>
+#include <QFuture>
+#include <QMutex>
+#include <QThreadPool>
+#include <QtConcurrent>
+
+#include <atomic>
+#include <thread>
+
+namespace fastmap {
+
+namespace {
+// What starting and feeding one more thread costs; below this the job runs in-process.
+constexpr double kThreadStartupSeconds = 0.001;
+} // namespace
+
+QString jobStatusName(JobStatus status)
+{
+    switch (status) {
+    case JobStatus::NotStarted: return QStringLiteral("not started");
+    case JobStatus::Running: return QStringLiteral("running");
+    case JobStatus::Completed: return QStringLiteral("completed");
+    case JobStatus::CompletedWithFailures: return QStringLiteral("completed with failures");
+    case JobStatus::StoppedOnError: return QStringLiteral("stopped on error");
+    case JobStatus::Cancelled: return QStringLiteral("cancelled");
+    case JobStatus::InputFailed: return QStringLiteral("input failed");
+    case JobStatus::OutputFailed: return QStringLiteral("output failed");
+    }
+    return {};
+}
+
+struct Engine::Run
+{
+    Engine *engine = nullptr;
+    JobSpec spec;
+    std::shared_ptr<const Function> function;
+    std::unique_ptr<DatasetReader> reader;
+    ResultSink *sink = nullptr;
+    int outputColumns = 0;
+    int threads = 1;
+    std::unique_ptr<BatchScheduler> scheduler;
+    ReorderBuffer reorder;
+    std::unique_ptr<BatchSizer> sizer;
+    QThreadPool pool;
+    QElapsedTimer clock;
+
+    std::atomic<qint64> done{0};
+    std::atomic<qint64> failed{0};
+    std::atomic<bool> cancelRequested{false};
+    std::atomic<bool> finished{false};
+    bool stoppedOnError = false;
+    bool outputFailed = false;
+    QString outputError;
+    JobSummary summary;
+    std::thread driver;
+
+    // Touched only by the engine's own thread.
+    ProgressMeter meter;
+    bool finishedEmitted = false;
+
+    BatchResult execute(Batch &&batch, const QString &executor)
+    {
+        BatchResult result;
+        result.executor = executor;
+        result.startNs = clock.nsecsElapsed();
+        result.output = BatchOutput(outputColumns, batch.size());
+        result.batch = std::move(batch);
+        QElapsedTimer timer;
+        timer.start();
+        BatchRunner::run(*function, result.batch.functionInput(), result.output);
+        result.durationNs = timer.nsecsElapsed();
+        result.batch.input = Table(); // the projection is no longer needed; free it early
+        sizer->record(result.batch.size(), result.durationNs * 1e-9);
+        sink->prepare(result);
+        return result;
+    }
+
+    void workLoop(const QString &executor)
+    {
+        Batch batch;
+        while (scheduler->next(sizer->nextSize(), &batch)) {
+            BatchResult result = execute(std::move(batch), executor);
+            const Batch &b = result.batch;
+            const qint64 sequence = b.sequence;
+            Q_UNUSED(sequence);
+            Batch marker;
+            marker.sequence = b.sequence;
+            reorder.push(std::move(result));
+            scheduler->completed(marker);
+        }
+    }
+
+    // Hands every result that is next in order to the sink; waits up to timeoutMs for the first.
+    void deliver(int timeoutMs)
+    {
+        while (auto result = reorder.popNext(timeoutMs)) {
+            timeoutMs = 0;
+            consume(*result);
+        }
+    }
+
+    void consume(const BatchResult &result)
+    {
+        if (outputFailed)
+            return;
+        QString error;
+        if (!sink->consume(result, &error)) {
+            outputFailed = true;
+            outputError = error;
+            requestCancel();
+            return;
+        }
+        ++summary.batches;
+        const int failures = result.output.failedCount();
+        if (failures > 0) {
+            if (summary.firstFailedIndex < 0) {
+                for (int r = 0; r < result.output.rowCount(); ++r) {
+                    if (result.output.failed(r)) {
+                        summary.firstFailedIndex = result.batch.firstRow + r;
+                        summary.firstFailure = result.output.error(r);
+                        break;
+                    }
+                }
+            }
+            failed.fetch_add(failures, std::memory_order_relaxed);
+            if (spec.stopOnError && !stoppedOnError) {
+                stoppedOnError = true;
+                requestCancel();
+            }
+        }
+        done.fetch_add(result.batch.size(), std::memory_order_relaxed);
+        scheduler->emitted(result.batch.sequence);
+    }
+
+    void requestCancel()
+    {
+        cancelRequested = true;
+        scheduler->cancel();
+        reorder.wakeAll();
+    }
+
+    // The serial sample: growing batches until sampleSeconds of work, which measures the time per element.
+    void sample()
+    {
+        if (spec.sampleSeconds <= 0) {
+            sizer->seed(function ? 0 : 0);
+            return;
+        }
+        double busy = 0;
+        qint64 rows = 0;
+        int size = 1;
+        Batch batch;
+        while (!cancelRequested && busy < spec.sampleSeconds && scheduler->next(size, &batch)) {
+            BatchResult result = execute(std::move(batch), QStringLiteral("local"));
+            busy += result.durationNs * 1e-9;
+            rows += result.batch.size();
+            Batch marker;
+            marker.sequence = result.batch.sequence;
+            reorder.push(std::move(result));
+            scheduler->completed(marker);
+            deliver(0);
+            size = qMin(size * 2, spec.maxBatchRows);
+        }
+        if (rows > 0)
+            sizer->seed(busy / double(rows));
+        summary.sampleSecondsPerElement = rows > 0 ? busy / double(rows) : 0;
+    }
+
+    qint64 estimatedRemainingRows() const
+    {
+        const qint64 read = scheduler->rowsRead();
+        if (reader->totalRows() >= 0)
+            return reader->totalRows() - read;
+        const double fraction = scheduler->inputProgress();
+        if (fraction > 0.0 && fraction < 1.0)
+            return qint64(double(read) / fraction) - read;
+        return fraction >= 1.0 ? 0 : -1;
+    }
+
+    bool shouldRunInProcess()
+    {
+        if (spec.serialFallback == JobSpec::SerialFallback::Always || threads <= 1)
+            return true;
+        if (spec.serialFallback == JobSpec::SerialFallback::Never)
+            return false;
+        const qint64 remaining = estimatedRemainingRows();
+        if (remaining < 0)
+            return false;
+        const double serial = sizer->secondsPerElement() * double(remaining);
+        const double parallel = threads * kThreadStartupSeconds + serial / threads;
+        if (serial > parallel)
+            return false;
+        summary.message = QStringLiteral("This job is too light to gain from %1 threads (about %2 ms of work left); "
+                                         "running it in-process.")
+                              .arg(threads)
+                              .arg(serial * 1e3, 0, 'f', 1);
+        return true;
+    }
+
+    void drive()
+    {
+        sample();
+        if (!cancelRequested && !scheduler->isDrained()) {
+            if (shouldRunInProcess()) {
+                summary.ranInProcess = true;
+                if (!summary.message.isEmpty())
+                    QMetaObject::invokeMethod(engine, "note", Qt::QueuedConnection, Q_ARG(QString, summary.message));
+                Batch batch;
+                while (scheduler->next(sizer->nextSize(), &batch)) {
+                    BatchResult result = execute(std::move(batch), QStringLiteral("local"));
+                    Batch marker;
+                    marker.sequence = result.batch.sequence;
+                    reorder.push(std::move(result));
+                    scheduler->completed(marker);
+                    deliver(0);
+                }
+            } else {
+                pool.setMaxThreadCount(threads);
+                QList<QFuture<void>> loops;
+                for (int i = 0; i < threads; ++i)
+                    loops << QtConcurrent::run(&pool, [this] { workLoop(QStringLiteral("local")); });
+                const auto allStopped = [&loops] {
+                    for (const QFuture<void> &f : loops)
+                        if (!f.isFinished())
+                            return false;
+                    return true;
+                };
+                for (;;) {
+                    deliver(50);
+                    if (scheduler->isDrained() && reorder.size() == 0)
+                        break;
+                    if (cancelRequested && allStopped())
+                        break;
+                }
+                pool.waitForDone();
+            }
+        } else if (!cancelRequested && summary.batches > 0) {
+            summary.ranInProcess = true;
+        }
+        deliver(0); // whatever completed in order before a cancel is kept
+        finish();
+    }
+
+    void finish()
+    {
+        summary.elements = done.load();
+        summary.failed = failed.load();
+        summary.seconds = clock.nsecsElapsed() * 1e-9;
+        summary.threads = summary.ranInProcess ? 1 : threads;
+        summary.peakBatchesInFlight = reorder.peakSize();
+        const std::optional<InputError> inputError = scheduler->inputError();
+        if (outputFailed) {
+            summary.status = JobStatus::OutputFailed;
+            summary.message = outputError;
+        } else if (stoppedOnError) {
+            summary.status = JobStatus::StoppedOnError;
+            summary.message = QStringLiteral("stopped at the first failed element (%1): %2")
+                                  .arg(summary.firstFailedIndex)
+                                  .arg(summary.firstFailure);
+        } else if (cancelRequested) {
+            summary.status = JobStatus::Cancelled;
+            summary.message = QStringLiteral("cancelled after %1 elements").arg(summary.elements);
+        } else if (inputError) {
+            summary.status = JobStatus::InputFailed;
+            summary.message = inputError->toString();
+        } else {
+            summary.status = summary.failed > 0 ? JobStatus::CompletedWithFailures : JobStatus::Completed;
+        }
+        const bool complete = summary.status == JobStatus::Completed || summary.status == JobStatus::CompletedWithFailures;
+        QString error;
+        if (!sink->finish(complete, &error) && !outputFailed) {
+            summary.status = JobStatus::OutputFailed;
+            summary.message = error;
+        }
+        finished = true;
+        QMetaObject::invokeMethod(engine, &Engine::onRunFinished, Qt::QueuedConnection);
+    }
+};
+
+Engine::Engine(PluginCatalog *catalog, QObject *parent) : QObject(parent), m_catalog(catalog)
+{
+    qRegisterMetaType<JobProgress>();
+    qRegisterMetaType<JobSummary>();
+    m_progressTimer.setInterval(100);
+    connect(&m_progressTimer, &QTimer::timeout, this, &Engine::emitProgress);
+}
+
+Engine::~Engine()
+{
+    if (m_run) {
+        m_run->requestCancel();
+        if (m_run->driver.joinable())
+            m_run->driver.join();
+    }
+}
+
+bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
+{
+    const auto fail = [error](StartError::Kind kind, const QString &message) {
+        error->kind = kind;
+        error->message = message;
+        return false;
+    };
+    if (isRunning())
+        return fail(StartError::Function, QStringLiteral("a job is already running"));
+    if (m_run && m_run->driver.joinable())
+        m_run->driver.join();
+
+    auto run = std::make_unique<Run>();
+    run->engine = this;
+    run->spec = spec;
+    run->sink = sink;
+
+    const FunctionInfo *info = m_catalog->find(spec.functionId);
+    if (!info)
+        return fail(StartError::Function,
+                    QStringLiteral("no function \"%1\" is installed (see `fastmap-cli functions`)").arg(spec.functionId));
+    QVariantMap params;
+    QString message;
+    if (!ParameterBinder::bind(*info, spec.params, &params, &message))
+        return fail(StartError::Parameters, message);
+    run->spec.params = params;
+
+    InputError inputError;
+    run->reader = Dataset::open(spec.input, &inputError, spec.datasetOptions);
+    if (!run->reader)
+        return fail(StartError::Input, inputError.toString());
+    QList<int> projection;
+    if (!ColumnMapping::resolve(*info, run->reader->columns(), spec.mapping, &projection, &message))
+        return fail(StartError::Mapping, message);
+
+    run->function = m_catalog->instantiate(spec.functionId, params, &message);
+    if (!run->function)
+        return fail(StartError::Function, message);
+    run->outputColumns = int(info->outputs.size());
+
+    run->threads = spec.threads > 0 ? spec.threads : qMax(1, QThread::idealThreadCount());
+    run->spec.maxBatchRows = qMax(1, spec.maxBatchRows);
+    const int inFlight = spec.maxBatchesInFlight > 0 ? spec.maxBatchesInFlight : 4 * run->threads;
+    run->scheduler = std::make_unique<BatchScheduler>(run->reader.get(), projection, inFlight);
+    run->sizer = std::make_unique<BatchSizer>(spec.batchTargetSeconds, run->spec.maxBatchRows);
+    if (spec.sampleSeconds <= 0)
+        run->sizer->seed(info->costNsPerElement * 1e-9);
+    if (!sink->begin(run->reader->columns(), info->outputNames(), &message))
+        return fail(StartError::Output, message);
+
+    m_run = std::move(run);
+    m_run->summary.status = JobStatus::Running;
+    m_run->clock.start();
+    m_run->meter.add(0, 0);
+    Run *r = m_run.get();
+    m_run->driver = std::thread([r] { r->drive(); });
+    m_progressTimer.start();
+    return true;
+}
+
+void Engine::cancel()
+{
+    if (m_run && !m_run->finished)
+        m_run->requestCancel();
+}
+
+void Engine::pause()
+{
+    if (m_run && !m_run->finished)
+        m_run->scheduler->setPaused(true);
+}
+
+void Engine::resume()
+{
+    if (m_run && !m_run->finished)
+        m_run->scheduler->setPaused(false);
+}
+
+bool Engine::isRunning() const
+{
+    return m_run && !m_run->finished;
+}
+
+bool Engine::isPaused() const
+{
+    return isRunning() && m_run->scheduler->isPaused();
+}
+
+JobProgress Engine::progress() const
+{
+    JobProgress p;
+    if (!m_run)
+        return p;
+    const Run &r = *m_run;
+    p.done = r.done.load(std::memory_order_relaxed);
+    p.failed = r.failed.load(std::memory_order_relaxed);
+    p.elapsedSeconds = r.clock.nsecsElapsed() * 1e-9;
+    p.paused = r.scheduler->isPaused();
+    if (r.reader->totalRows() >= 0) {
+        p.total = r.reader->totalRows();
+    } else if (r.finished || r.scheduler->isDrained()) {
+        p.total = r.scheduler->rowsRead();
+    } else {
+        const double fraction = r.scheduler->inputProgress();
+        if (fraction > 0.01)
+            p.total = qMax(r.scheduler->rowsRead(), qint64(double(r.scheduler->rowsRead()) / fraction));
+    }
+    p.rate = r.meter.rate();
+    p.etaSeconds = p.paused ? -1 : r.meter.etaSeconds(p.done, p.total);
+    return p;
+}
+
+JobSummary Engine::wait()
+{
+    if (!m_run)
+        return {};
+    if (m_run->driver.joinable())
+        m_run->driver.join();
+    m_progressTimer.stop();
+    return m_run->summary;
+}
+
+void Engine::setProgressInterval(int milliseconds)
+{
+    m_progressTimer.setInterval(milliseconds);
+}
+
+void Engine::emitProgress()
+{
+    if (!m_run)
+        return;
+    m_run->meter.add(m_run->clock.nsecsElapsed() * 1e-9, m_run->done.load(std::memory_order_relaxed));
+    emit progressChanged(progress());
+}
+
+void Engine::onRunFinished()
+{
+    if (!m_run || m_run->finishedEmitted || !m_run->finished)
+        return;
+    if (m_run->driver.joinable())
+        m_run->driver.join();
+    m_run->finishedEmitted = true;
+    m_progressTimer.stop();
+    emitProgress();
+    emit finished(m_run->summary);
+}
+
+} // namespace fastmap

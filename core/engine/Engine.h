@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/JobSpec.h"
+#include "engine/JobTypes.h"
+#include "engine/ResultSink.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace fastmap {
+
+class PluginCatalog;
+
+struct StartError
+{
+    enum Kind { None, Function, Parameters, Input, Mapping, Output };
+    Kind kind = None;
+    QString message;
+};
+
+// Runs one job at a time: checks the spec, times a sample, then feeds batches from one queue
+// to the executors and hands results to the sink in input order. The CLI, the GUI and the
+// worker all drive jobs through this class.
+class Engine : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Engine(PluginCatalog *catalog, QObject *parent = nullptr);
+    ~Engine() override;
+
+    // Checks everything that can be checked up front, then starts the job in the background.
+    // The sink must outlive the job.
+    bool start(const JobSpec &spec, ResultSink *sink, StartError *error);
+
+    void cancel();
+    void pause();
+    void resume();
+    bool isRunning() const;
+    bool isPaused() const;
+
+    JobProgress progress() const;
+    // Blocks until the job ends; usable without an event loop.
+    JobSummary wait();
+
+    // How often progressChanged fires at most.
+    void setProgressInterval(int milliseconds);
+
+signals:
+    void progressChanged(const fastmap::JobProgress &progress);
+    void note(const QString &message);
+    void finished(const fastmap::JobSummary &summary);
+
+private:
+    void emitProgress();
+    void onRunFinished();
+
+    struct Run;
+    PluginCatalog *m_catalog;
+    std::unique_ptr<Run> m_run;
+    QTimer m_progressTimer;
+};
+
+} // namespace fastmap

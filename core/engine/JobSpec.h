@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "dataset/Dataset.h"
+
+#include <QMap>
+#include <QString>
+#include <QVariantMap>
+
+namespace fastmap {
+
+// Everything that defines one run. Plain data, so the CLI, the GUI and a job store can all fill it.
+struct JobSpec
+{
+    QString functionId;
+    QVariantMap params;                 // as the user gave them; checked and completed at start
+    QString input;                      // a path or "range:N"
+    DatasetOptions datasetOptions;
+    QMap<QString, QString> mapping;     // function input -> dataset column
+    int threads = 0;                    // 0: one per core
+    bool stopOnError = false;
+    double batchTargetSeconds = 0.2;    // batches are sized to take about this long
+    int maxBatchRows = 16384;           // caps memory per batch for very light functions
+    int maxBatchesInFlight = 0;         // 0: four per thread
+    double sampleSeconds = 0.1;         // the serial sample that sizes batches; 0 trusts the cost hint
+
+    // Whether a job too light to gain from threads runs in-process.
+    enum class SerialFallback { Auto, Never, Always };
+    SerialFallback serialFallback = SerialFallback::Auto;
+};
+
+} // namespace fastmap

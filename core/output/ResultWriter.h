@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/ResultSink.h"
+
+#include <QFile>
+
+#include <memory>
+
+namespace fastmap {
+
+enum class ResultFormat { Csv, JsonLines };
+
+struct ResultWriterOptions
+{
+    bool keepInput = false; // write the dataset's columns beside the outputs
+};
+
+// Writes results to a file, one output row per input row, in input order. The file is written
+// under a hidden temporary name and renamed into place only when the job completes, so a crash
+// never leaves half a file under the final name. A job that stops early keeps what it has as
+// OUTPUT.partial. "-" writes to standard output.
+class ResultWriter : public ResultSink
+{
+public:
+    ResultWriter(const QString &path, const ResultWriterOptions &options);
+    ~ResultWriter() override;
+
+    static std::unique_ptr<ResultWriter> create(ResultFormat format, const QString &path,
+                                                const ResultWriterOptions &options);
+    // From a name ("csv", "jsonl") or, when empty, from the output file's extension.
+    static bool formatFor(const QString &name, const QString &path, ResultFormat *format, QString *error);
+
+    bool begin(const QStringList &datasetColumns, const QStringList &outputColumns, QString *error) override;
+    void prepare(BatchResult &result) override;
+    bool consume(const BatchResult &result, QString *error) override;
+    bool finish(bool complete, QString *error) override;
+
+    QString path() const { return m_path; }
+    // Where the rows ended up after finish(): the path, the .partial file, or empty.
+    QString finalPath() const { return m_finalPath; }
+    qint64 rowsWritten() const { return m_rows; }
+
+protected:
+    virtual QByteArray header() const = 0;
+    virtual void encode(const BatchResult &result, QByteArray &out) const = 0;
+
+    // The names written for the kept input columns (renamed when they clash with an output) and the outputs.
+    QStringList m_inputNames;
+    QStringList m_outputNames;
+    bool m_keepInput;
+
+private:
+    bool writeAll(const QByteArray &bytes, QString *error);
+
+    QString m_path;
+    QString m_tempPath;
+    QString m_finalPath;
+    QFile m_file;
+    qint64 m_rows = 0;
+    bool m_toStdout = false;
+};
+
+// RFC 4180 CSV with a header row: [inputs...] outputs... error
+class CsvResultWriter : public ResultWriter
+{
+public:
+    using ResultWriter::ResultWriter;
+
+protected:
+    QByteArray header() const override;
+    void encode(const BatchResult &result, QByteArray &out) const override;
+};
+
+// One JSON object per line: {inputs..., outputs..., "error": null | "message"}
+class JsonLinesResultWriter : public ResultWriter
+{
+public:
+    using ResultWriter::ResultWriter;
+
+protected:
+    QByteArray header() const override { return {}; }
+    void encode(const BatchResult &result, QByteArray &out) const override;
+};
+
+} // namespace fastmap

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "plugin/ParameterBinder.h"
+
+#include <cmath>
+
+namespace fastmap {
+
+bool ParameterBinder::convert(const ParameterSpec &spec, const QVariant &value, QVariant *out, QString *error)
+{
+    const QString text = value.toString().trimmed();
+    const auto fail = [&](const QString &why) {
+        *error = QStringLiteral("parameter '%1': %2").arg(spec.name, why);
+        return false;
+    };
+    if (spec.type == QLatin1String("integer") || spec.type == QLatin1String("number")) {
+        bool ok = false;
+        double d = 0;
+        if (value.typeId() == QMetaType::QString) {
+            // Accept 1e6 and 1_000_000 style input for integers as for numbers.
+            QString cleaned = text;
+            cleaned.remove(QLatin1Char('_'));
+            d = cleaned.toDouble(&ok);
+        } else {
+            d = value.toDouble(&ok);
+        }
+        if (!ok || !std::isfinite(d))
+            return fail(QStringLiteral("'%1' is not a %2").arg(text, spec.type));
+        if (spec.type == QLatin1String("integer") && (d != std::floor(d) || std::fabs(d) > 9.0e18))
+            return fail(QStringLiteral("'%1' is not a whole number").arg(text));
+        if (spec.minimum.isValid() && d < spec.minimum.toDouble())
+            return fail(QStringLiteral("%1 is below the minimum %2").arg(text).arg(spec.minimum.toDouble()));
+        if (spec.maximum.isValid() && d > spec.maximum.toDouble())
+            return fail(QStringLiteral("%1 is above the maximum %2").arg(text).arg(spec.maximum.toDouble()));
+        *out = spec.type == QLatin1String("integer") ? QVariant(qint64(d)) : QVariant(d);
+        return true;
+    }
+    if (spec.type == QLatin1String("boolean")) {
+        if (value.typeId() == QMetaType::Bool) {
+            *out = value.toBool();
+            return true;
+        }
+        const QString t = text.toLower();
+        if (t == QLatin1String("true") || t == QLatin1String("1") || t == QLatin1String("yes") || t == QLatin1String("on")) {
+            *out = true;
+            return true;
+        }
+        if (t == QLatin1String("false") || t == QLatin1String("0") || t == QLatin1String("no") || t == QLatin1String("off")) {
+            *out = false;
+            return true;
+        }
+        return fail(QStringLiteral("'%1' is not true or false").arg(text));
+    }
+    if (spec.type == QLatin1String("choice")) {
+        if (!spec.choices.contains(value.toString()))
+            return fail(QStringLiteral("'%1' is not one of: %2").arg(value.toString(), spec.choices.join(QStringLiteral(", "))));
+        *out = value.toString();
+        return true;
+    }
+    *out = value.toString();
+    return true;
+}
+
+bool ParameterBinder::bind(const FunctionInfo &function, const QVariantMap &given, QVariantMap *bound, QString *error)
+{
+    for (auto it = given.cbegin(); it != given.cend(); ++it) {
+        if (!function.parameter(it.key())) {
+            QStringList known;
+            for (const ParameterSpec &p : function.parameters)
+                known << p.name;
+            *error = QStringLiteral("%1 has no parameter '%2' (it has: %3)")
+                         .arg(function.id, it.key(),
+                              known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", ")));
+            return false;
+        }
+    }
+    QVariantMap result;
+    for (const ParameterSpec &spec : function.parameters) {
+        QVariant value;
+        if (!convert(spec, given.value(spec.name, spec.defaultValue), &value, error))
+            return false;
+        result.insert(spec.name, value);
+    }
+    *bound = result;
+    return true;
+}
+
+} // namespace fastmap
