@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <fastmap/FunctionPlugin.h>
+
+#include <QObject>
+
+// A function whose failures, cost and exceptions tests can dial in.
+class ControlPlugin : public QObject, public fastmap::FunctionPlugin
+{
+    Q_OBJECT
+    Q_PLUGIN_METADATA(IID FASTMAP_FUNCTION_PLUGIN_IID FILE "control.json")
+    Q_INTERFACES(fastmap::FunctionPlugin)
+public:
+    std::unique_ptr<fastmap::Function> create(const QVariantMap &params) const override;
+};
