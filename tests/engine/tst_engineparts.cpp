@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The engine's small parts, each testable without threads or plugins.
+#include "dataset/Dataset.h"
+#include "engine/BatchRunner.h"
+#include "engine/BatchScheduler.h"
+#include "engine/BatchSizer.h"
+#include "engine/ColumnMapping.h"
+#include "engine/ProgressMeter.h"
+#include "engine/ReorderBuffer.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+#include <QtConcurrent>
+
+#include <stdexcept>
+
+using namespace fastmap;
+
+namespace {
+
+FunctionInfo functionWithInputs(const QStringList &inputs)
+{
+    FunctionInfo f;
+    f.id = QStringLiteral("t.f");
+    for (const QString &name : inputs)
+        f.inputs.append({name, QStringLiteral("any"), {}});
+    return f;
+}
+
+// Throws for any batch holding a negative number; fails 13 with fail().
+class Picky : public Function
+{
+public:
+    void process(const Table &in, BatchOutput &out) const override
+    {
+        ++calls;
+        for (int r = 0; r < in.rowCount(); ++r) {
+            const qint64 x = in.at(r, 0).toLongLong();
+            if (x < 0)
+                throw std::runtime_error("negative " + std::to_string(x));
+            if (x == 13) {
+                out.fail(r, QStringLiteral("unlucky"));
+                continue;
+            }
+            out.values().set(r, 0, x + 1);
+        }
+    }
+    mutable int calls = 0;
+};
+
+} // namespace
+
+class TestEngineParts : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void sizerAimsAtTheTargetDuration()
+    {
+        BatchSizer sizer(0.2, 100000);
+        QCOMPARE(sizer.nextSize(), 64); // nothing known yet
+        sizer.seed(1e-3);
+        QCOMPARE(sizer.nextSize(), 200);
+        sizer.seed(1e-9);
+        QCOMPARE(sizer.nextSize(), 100000); // capped
+        sizer.seed(10.0);
+        QCOMPARE(sizer.nextSize(), 1); // never zero
+    }
+
+    void sizerKeepsAdaptingAsBatchesAreMeasured()
+    {
+        BatchSizer sizer(0.2, 1000000);
+        sizer.seed(1e-3);
+        for (int i = 0; i < 30; ++i)
+            sizer.record(200, 0.02); // elements turned out ten times cheaper
+        QVERIFY2(sizer.nextSize() > 1000, qPrintable(QString::number(sizer.nextSize())));
+        for (int i = 0; i < 30; ++i)
+            sizer.record(2000, 2.0); // and then ten times dearer
+        QVERIFY2(sizer.nextSize() < 400, qPrintable(QString::number(sizer.nextSize())));
+    }
+
+    void reorderBufferReleasesOnlyInOrder()
+    {
+        ReorderBuffer buffer;
+        const auto make = [](qint64 seq) {
+            BatchResult r;
+            r.batch.sequence = seq;
+            return r;
+        };
+        buffer.push(make(2));
+        buffer.push(make(1));
+        QVERIFY(!buffer.popNext(0));
+        buffer.push(make(0));
+        for (qint64 s = 0; s < 3; ++s) {
+            auto r = buffer.popNext(0);
+            QVERIFY(r);
+            QCOMPARE(r->batch.sequence, s);
+        }
+        QVERIFY(!buffer.popNext(10));
+        QCOMPARE(buffer.peakSize(), 3);
+    }
+
+    void reorderBufferWaitsForTheMissingResult()
+    {
+        ReorderBuffer buffer;
+        QFuture<void> later = QtConcurrent::run([&buffer] {
+            QThread::msleep(50);
+            BatchResult r;
+            r.batch.sequence = 0;
+            buffer.push(std::move(r));
+        });
+        QElapsedTimer timer;
+        timer.start();
+        auto r = buffer.popNext(5000);
+        QVERIFY(r);
+        QVERIFY(timer.elapsed() < 4000);
+        later.waitForFinished();
+    }
+
+    void runnerIsolatesTheElementsOfAThrowingBatch()
+    {
+        Picky picky;
+        Table in(1, 5);
+        const qint64 values[] = {1, -2, 13, 4, -5};
+        for (int r = 0; r < 5; ++r)
+            in.set(r, 0, values[r]);
+        BatchOutput out(1, 5);
+        BatchRunner::run(picky, in, out);
+        QCOMPARE(picky.calls, 1 + 5); // the batch, then each element once; never more
+        QCOMPARE(out.failedCount(), 3);
+        QCOMPARE(out.error(1), QStringLiteral("negative -2"));
+        QCOMPARE(out.error(2), QStringLiteral("unlucky"));
+        QCOMPARE(out.error(4), QStringLiteral("negative -5"));
+        QCOMPARE(out.values().at(0, 0).toLongLong(), 2);
+        QCOMPARE(out.values().at(3, 0).toLongLong(), 5);
+    }
+
+    void runnerLeavesAGoodBatchAlone()
+    {
+        Picky picky;
+        Table in(1, 3);
+        for (int r = 0; r < 3; ++r)
+            in.set(r, 0, r);
+        BatchOutput out(1, 3);
+        BatchRunner::run(picky, in, out);
+        QCOMPARE(picky.calls, 1);
+        QVERIFY(!out.hasFailures());
+        QCOMPARE(out.values().at(2, 0).toLongLong(), 3);
+    }
+
+    void mappingMatchesByNameExplicitlyOrTheOnlyColumn()
+    {
+        QList<int> indexes;
+        QString error;
+        const FunctionInfo geo = functionWithInputs({"lat1", "lon1", "lat2", "lon2"});
+        QVERIFY(ColumnMapping::resolve(geo, {"id", "lon2", "lat2", "lon1", "lat1"}, {}, &indexes, &error));
+        QCOMPARE(indexes, (QList<int>{4, 3, 2, 1}));
+
+        QVERIFY(ColumnMapping::resolve(geo, {"a", "b", "LAT2", "lon2"}, {{"lat1", "a"}, {"lon1", "b"}}, &indexes, &error));
+        QCOMPARE(indexes, (QList<int>{0, 1, 2, 3})); // LAT2 by a unique case-insensitive match
+
+        const FunctionInfo one = functionWithInputs({"x"});
+        QVERIFY(ColumnMapping::resolve(one, {"value"}, {}, &indexes, &error));
+        QCOMPARE(indexes, QList<int>{0});
+
+        QVERIFY(!ColumnMapping::resolve(one, {"a", "b"}, {}, &indexes, &error));
+        QVERIFY2(error.contains("--map x=COLUMN") && error.contains("a, b"), qPrintable(error));
+        QVERIFY(!ColumnMapping::resolve(one, {"a"}, {{"x", "nope"}}, &indexes, &error));
+        QVERIFY2(error.contains("no column \"nope\""), qPrintable(error));
+        QVERIFY(!ColumnMapping::resolve(one, {"a"}, {{"y", "a"}}, &indexes, &error));
+        QVERIFY2(error.contains("no input \"y\""), qPrintable(error));
+    }
+
+    void meterGivesRecentRateAndEta()
+    {
+        ProgressMeter meter(2.0);
+        QCOMPARE(meter.rate(), 0.0);
+        QCOMPARE(meter.etaSeconds(0, 100), -1.0);
+        for (int t = 0; t <= 10; ++t)
+            meter.add(t, t * 100); // 100/s
+        QCOMPARE(meter.rate(), 100.0);
+        QCOMPARE(meter.etaSeconds(1000, 3000), 20.0);
+        QCOMPARE(meter.etaSeconds(1000, -1), -1.0);
+        for (int t = 11; t <= 20; ++t)
+            meter.add(t, 1000 + (t - 10) * 10); // slowed to 10/s
+        QVERIFY2(meter.rate() < 15, qPrintable(QString::number(meter.rate())));
+    }
+
+    void schedulerHoldsBackWhenTooFarAhead()
+    {
+        InputError error;
+        auto reader = Dataset::open(QStringLiteral("range:1000"), &error);
+        QVERIFY(reader);
+        BatchScheduler scheduler(reader.get(), {0}, 2);
+        Batch a, b, c;
+        QVERIFY(scheduler.next(10, &a));
+        QVERIFY(scheduler.next(10, &b));
+        QCOMPARE(b.firstRow, 10);
+        QCOMPARE(b.input.columnCount(), 0); // identity mapping: no copy
+        std::atomic<bool> gotThird{false};
+        QFuture<void> third = QtConcurrent::run([&] {
+            gotThird = scheduler.next(10, &c);
+        });
+        QThread::msleep(100);
+        QVERIFY(!gotThird); // two batches ahead of the output: the third waits
+        scheduler.completed(a);
+        scheduler.emitted(a.sequence);
+        third.waitForFinished();
+        QVERIFY(gotThird);
+        QCOMPARE(c.sequence, 2);
+        QCOMPARE(c.firstRow, 20);
+    }
+
+    void schedulerRequeuesFirstAndDrains()
+    {
+        InputError error;
+        auto reader = Dataset::open(QStringLiteral("range:25"), &error);
+        BatchScheduler scheduler(reader.get(), {0, 0}, 100); // x fed to two inputs: a projection
+        Batch batch;
+        QList<Batch> out;
+        while (out.size() < 3 && scheduler.next(10, &batch))
+            out << batch;
+        QCOMPARE(out.size(), 3);
+        QCOMPARE(out[2].size(), 5);
+        QCOMPARE(out[0].input.columnCount(), 2);
+        QCOMPARE(out[0].input.at(3, 1).toLongLong(), 3);
+        scheduler.completed(out[0]);
+        scheduler.completed(out[2]);
+        scheduler.requeue(Batch(out[1]));
+        QVERIFY(scheduler.next(10, &batch)); // the requeued batch comes back
+        QCOMPARE(batch.sequence, 1);
+        QCOMPARE(batch.attempts, 1);
+        QVERIFY(!scheduler.isDrained());
+        scheduler.completed(batch);
+        QVERIFY(!scheduler.next(10, &batch));
+        QVERIFY(scheduler.isDrained());
+        QCOMPARE(scheduler.rowsRead(), 25);
+    }
+};
+
+QTEST_MAIN(TestEngineParts)
+#include "tst_engineparts.moc"
