@@ -44,9 +44,36 @@ bool BatchScheduler::next(int maxRows, Batch *batch)
             m_changed.wait(&m_mutex);
             continue;
         }
-        break;
+        if (takeLocked(lock, maxRows, batch))
+            return true;
+        // The input just ended (the lock is still held): wait for batches that may come back.
     }
+}
 
+BatchScheduler::Pull BatchScheduler::tryNext(int maxRows, Batch *batch)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_cancelled)
+        return Pull::Done;
+    if (m_paused)
+        return Pull::Wait;
+    if (!m_requeued.empty()) {
+        *batch = std::move(m_requeued.front());
+        m_requeued.pop_front();
+        return Pull::Batch;
+    }
+    if (m_inputDone)
+        return m_completed >= m_nextSequence ? Pull::Done : Pull::Wait;
+    if (!mayIssueLocked())
+        return Pull::Wait;
+    if (takeLocked(lock, maxRows, batch))
+        return Pull::Batch;
+    // The input just ended; the lock is still held.
+    return m_completed >= m_nextSequence && m_requeued.empty() ? Pull::Done : Pull::Wait;
+}
+
+bool BatchScheduler::takeLocked(QMutexLocker<QMutex> &lock, int maxRows, Batch *batch)
+{
     Table rows(int(m_reader->columns().size()));
     rows.reserveRows(maxRows);
     const int n = m_reader->read(rows, qMax(1, maxRows));

@@ -26,6 +26,10 @@ public:
     // Hands out the next batch of at most maxRows rows, waiting while paused or too far ahead.
     // Returns false when there is no more work: input ended and every batch completed, or cancelled.
     bool next(int maxRows, Batch *batch);
+
+    // The same without waiting, for executors driven by an event loop.
+    enum class Pull { Batch, Wait, Done };
+    Pull tryNext(int maxRows, Batch *batch);
     // A batch that must run again (its executor died); it goes first.
     void requeue(Batch &&batch);
     // Its result is in the reorder buffer.
@@ -47,6 +51,9 @@ public:
 
 private:
     bool mayIssueLocked() const;
+    // With the lock held and a batch known to be available (requeued or issuable): takes it.
+    // Unlocks `lock` before copying the projection.
+    bool takeLocked(QMutexLocker<QMutex> &lock, int maxRows, Batch *batch);
 
     DatasetReader *m_reader;
     QList<int> m_projection;

@@ -9,8 +9,13 @@
 #include "engine/ReorderBuffer.h"
 #include "plugin/ParameterBinder.h"
 #include "plugin/PluginCatalog.h"
+#include "remote/RemotePool.h"
+#include "remote/SpendingMeter.h"
+#include "remote/WorkerEndpoint.h"
+#include "remote/WorkersFile.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QFuture>
 #include <QMutex>
 #include <QThreadPool>
@@ -37,6 +42,8 @@ QString jobStatusName(JobStatus status)
     case JobStatus::Cancelled: return QStringLiteral("cancelled");
     case JobStatus::InputFailed: return QStringLiteral("input failed");
     case JobStatus::OutputFailed: return QStringLiteral("output failed");
+    case JobStatus::ExecutorsFailed: return QStringLiteral("every worker died");
+    case JobStatus::Estimated: return QStringLiteral("estimated");
     }
     return {};
 }
@@ -60,7 +67,27 @@ struct Engine::Run
     std::atomic<qint64> failed{0};
     std::atomic<bool> cancelRequested{false};
     std::atomic<bool> finished{false};
+    std::atomic<int> chargesDecision{0}; // 0 pending, 1 accepted, -1 declined
     bool stoppedOnError = false;
+    bool executorsFailed = false;
+    QString cancelReason;
+
+    // Remote execution; all null without workers.
+    const FunctionInfo *info = nullptr;
+    QString pluginSha256;
+    QList<QUrl> workerUrls;
+    std::unique_ptr<WorkersFile> workersFile;
+    SpendingMeter spending;
+    RemoteJobContext remoteContext;
+    std::unique_ptr<RemotePool> remote;
+    double bytesInPerElement = 0;
+    double bytesOutPerElement = 0;
+
+    // Local executor statistics.
+    QMutex localMutex;
+    qint64 localBatches = 0;
+    qint64 localElements = 0;
+    double localBusySeconds = 0;
     bool outputFailed = false;
     QString outputError;
     JobSummary summary;
@@ -83,6 +110,12 @@ struct Engine::Run
         result.durationNs = timer.nsecsElapsed();
         result.batch.input = Table(); // the projection is no longer needed; free it early
         sizer->record(result.batch.size(), result.durationNs * 1e-9);
+        {
+            QMutexLocker lock(&localMutex);
+            ++localBatches;
+            localElements += result.batch.size();
+            localBusySeconds += result.durationNs * 1e-9;
+        }
         sink->prepare(result);
         return result;
     }
@@ -154,16 +187,25 @@ struct Engine::Run
     // The serial sample: growing batches until sampleSeconds of work, which measures the time per element.
     void sample()
     {
-        if (spec.sampleSeconds <= 0) {
-            sizer->seed(function ? 0 : 0);
-            return;
-        }
+        if (spec.sampleSeconds <= 0)
+            return; // the sizer was seeded from the cost hint
         double busy = 0;
         qint64 rows = 0;
         int size = 1;
         Batch batch;
         while (!cancelRequested && busy < spec.sampleSeconds && scheduler->next(size, &batch)) {
+            const bool measureBytes = wantsRemote() && batch.size() >= 16 && bytesInPerElement == 0;
+            if (measureBytes) {
+                BatchRequest request = remoteContext.requestTemplate;
+                request.rows = batch.functionInput();
+                bytesInPerElement = double(BatchCodec::encodeRequest(request).size()) / batch.size();
+            }
             BatchResult result = execute(std::move(batch), QStringLiteral("local"));
+            if (measureBytes) {
+                BatchResponse response;
+                response.output = result.output;
+                bytesOutPerElement = double(BatchCodec::encodeResponse(response).size()) / result.batch.size();
+            }
             busy += result.durationNs * 1e-9;
             rows += result.batch.size();
             Batch marker;
@@ -209,48 +251,218 @@ struct Engine::Run
         return true;
     }
 
+    bool wantsRemote() const
+    {
+        return spec.policy != JobSpec::Policy::Local && (!workerUrls.isEmpty() || workersFile);
+    }
+
+    void notify(const QString &message)
+    {
+        QMetaObject::invokeMethod(engine, "note", Qt::QueuedConnection, Q_ARG(QString, message));
+    }
+
+    void runInProcess()
+    {
+        summary.ranInProcess = true;
+        Batch batch;
+        while (scheduler->next(sizer->nextSize(), &batch)) {
+            BatchResult result = execute(std::move(batch), QStringLiteral("local"));
+            Batch marker;
+            marker.sequence = result.batch.sequence;
+            reorder.push(std::move(result));
+            scheduler->completed(marker);
+            deliver(0);
+        }
+    }
+
+    QList<QUrl> currentWorkerUrls()
+    {
+        QList<QUrl> urls = workerUrls;
+        if (workersFile) {
+            QStringList listed;
+            QString error;
+            if (workersFile->reload(&listed, &error))
+                listedInFile = listed;
+            else if (!error.isEmpty() && !reportedBadLines.contains(error))
+                notify(reportedBadLines.emplace_back(error));
+            fileWorkers.clear();
+            for (const QString &text : std::as_const(listedInFile)) {
+                QUrl url;
+                if (WorkerEndpoint::parse(text, spec.insecure, &url, &error)) {
+                    fileWorkers << url;
+                } else if (!reportedBadLines.contains(text)) {
+                    reportedBadLines << text;
+                    notify(QStringLiteral("%1: %2").arg(workersFile->path(), error));
+                }
+            }
+            for (const QUrl &url : std::as_const(fileWorkers))
+                if (!urls.contains(url))
+                    urls << url;
+        }
+        return urls;
+    }
+    QStringList listedInFile;
+    QList<QUrl> fileWorkers;
+    QStringList reportedBadLines; // problems already told, so a re-read does not repeat them
+
+    // Probes the workers, estimates, and decides whether they take part.
+    // Returns false when the job must not go on (estimate only, or nothing can run it).
+    bool setUpRemote()
+    {
+        remoteContext.scheduler = scheduler.get();
+        remoteContext.reorder = &reorder;
+        remoteContext.sink = sink;
+        remoteContext.spending = &spending;
+        remoteContext.clock = &clock;
+        remoteContext.outputColumns = outputColumns;
+        remoteContext.secondsPerElement = sizer->secondsPerElement();
+        remoteContext.maxBatchRows = spec.maxBatchRows;
+        remoteContext.batchTargetSeconds = spec.batchTargetSeconds;
+        remoteContext.maxAttemptsPerBatch = spec.maxAttemptsPerBatch;
+        remoteContext.maxConsecutiveFailures = spec.maxConsecutiveWorkerFailures;
+        remoteContext.requestTimeoutSeconds = spec.remoteTimeoutSeconds;
+        remoteContext.token = spec.token;
+        remoteContext.caCertificatesFile = spec.caCertificatesFile;
+        remote = std::make_unique<RemotePool>(&remoteContext);
+        remote->add(currentWorkerUrls());
+        remote->waitForProbes(int(qMax(5.0, spec.remoteTimeoutSeconds) * 1000));
+
+        CostModel::Input input;
+        input.remainingElements = estimatedRemainingRows();
+        input.elementsEstimated = reader->totalRows() < 0;
+        input.secondsPerElement = sizer->secondsPerElement();
+        input.bytesInPerElement = bytesInPerElement;
+        input.bytesOutPerElement = bytesOutPerElement;
+        input.localThreads = threads;
+        input.localUsed = spec.policy != JobSpec::Policy::Remote;
+        input.workers = remote->probes();
+        const Estimate estimate = CostModel::estimate(input);
+        summary.estimate = estimate;
+        summary.estimated = true;
+        QMetaObject::invokeMethod(engine, "estimateReady", Qt::QueuedConnection, Q_ARG(fastmap::Estimate, estimate));
+        for (const WorkerProbe &probe : estimate.workers)
+            if (!probe.usable)
+                notify(QStringLiteral("not using worker %1: %2").arg(probe.url, probe.reason));
+        if (spec.estimateOnly)
+            return false;
+
+        if (!remote->anyUsable()) {
+            if (spec.policy == JobSpec::Policy::Remote) {
+                executorsFailed = true;
+                return false;
+            }
+            return true;
+        }
+        if (spec.policy == JobSpec::Policy::Adaptive && !estimate.remoteHelps) {
+            notify(estimate.reason.isEmpty() ? QStringLiteral("remote workers would not speed this job up") : estimate.reason);
+            remote->retireAll(QStringLiteral("not needed"));
+            return true;
+        }
+        if (estimate.paid() && !spec.chargesConfirmed && spec.maxCost < 0) {
+            QMetaObject::invokeMethod(engine, "confirmationNeeded", Qt::QueuedConnection, Q_ARG(fastmap::Estimate, estimate));
+            return true; // local threads start now; remote waits for the answer
+        }
+        chargesDecision = 1;
+        remote->approve();
+        summary.remoteUsed = true;
+        return true;
+    }
+
+    void applyChargesDecision()
+    {
+        const int decision = chargesDecision.exchange(2); // 2: handled
+        if (decision == 1) {
+            remote->approve();
+            summary.remoteUsed = true;
+        } else if (decision == -1) {
+            remote->retireAll(QStringLiteral("charges declined"));
+            if (spec.policy == JobSpec::Policy::Remote) {
+                cancelReason = QStringLiteral("the charges for remote workers were declined, and the policy is remote only");
+                requestCancel();
+            } else {
+                notify(QStringLiteral("charges declined; going on with local threads only"));
+            }
+        }
+    }
+
     void drive()
     {
         sample();
+        const bool remoteConfigured = wantsRemote();
+        bool runLocal = spec.policy != JobSpec::Policy::Remote;
         if (!cancelRequested && !scheduler->isDrained()) {
-            if (shouldRunInProcess()) {
-                summary.ranInProcess = true;
+            if (remoteConfigured) {
+                if (spec.policy == JobSpec::Policy::Adaptive && spec.serialFallback == JobSpec::SerialFallback::Auto
+                    && shouldRunInProcess()) {
+                    notify(summary.message + QStringLiteral(" Remote workers are not needed."));
+                    runInProcess();
+                } else if (setUpRemote()) {
+                    runPool(runLocal);
+                }
+            } else if (shouldRunInProcess()) {
                 if (!summary.message.isEmpty())
-                    QMetaObject::invokeMethod(engine, "note", Qt::QueuedConnection, Q_ARG(QString, summary.message));
-                Batch batch;
-                while (scheduler->next(sizer->nextSize(), &batch)) {
-                    BatchResult result = execute(std::move(batch), QStringLiteral("local"));
-                    Batch marker;
-                    marker.sequence = result.batch.sequence;
-                    reorder.push(std::move(result));
-                    scheduler->completed(marker);
-                    deliver(0);
-                }
+                    notify(summary.message);
+                runInProcess();
             } else {
-                pool.setMaxThreadCount(threads);
-                QList<QFuture<void>> loops;
-                for (int i = 0; i < threads; ++i)
-                    loops << QtConcurrent::run(&pool, [this] { workLoop(QStringLiteral("local")); });
-                const auto allStopped = [&loops] {
-                    for (const QFuture<void> &f : loops)
-                        if (!f.isFinished())
-                            return false;
-                    return true;
-                };
-                for (;;) {
-                    deliver(50);
-                    if (scheduler->isDrained() && reorder.size() == 0)
-                        break;
-                    if (cancelRequested && allStopped())
-                        break;
-                }
-                pool.waitForDone();
+                runPool(true);
             }
         } else if (!cancelRequested && summary.batches > 0) {
             summary.ranInProcess = true;
         }
         deliver(0); // whatever completed in order before a cancel is kept
+        if (remote) {
+            summary.workers = remote->stats();
+            if (executorsFailed)
+                summary.message = QStringLiteral("every worker died; results so far are kept. Last errors:\n  ")
+                                  + remote->lastErrors().join(QStringLiteral("\n  "));
+            remote->shutdown();
+        }
         finish();
+    }
+
+    void runPool(bool runLocal)
+    {
+        QList<QFuture<void>> loops;
+        if (runLocal) {
+            pool.setMaxThreadCount(threads);
+            for (int i = 0; i < threads; ++i)
+                loops << QtConcurrent::run(&pool, [this] { workLoop(QStringLiteral("local")); });
+        }
+        const auto allStopped = [&loops, this] {
+            for (const QFuture<void> &f : loops)
+                if (!f.isFinished())
+                    return false;
+            return !remote || remote->allFinished();
+        };
+        QElapsedTimer sinceReload;
+        sinceReload.start();
+        for (;;) {
+            deliver(50);
+            if (remote) {
+                if (chargesDecision.load() == 1 || chargesDecision.load() == -1)
+                    applyChargesDecision();
+                if (workersFile && sinceReload.elapsed() >= 1000) {
+                    sinceReload.restart();
+                    const QList<QUrl> urls = currentWorkerUrls();
+                    for (const QString &url : remote->add(urls))
+                        notify(QStringLiteral("worker %1 added").arg(url));
+                    remote->retireMissing(urls);
+                }
+                remote->activateReady();
+                if (!runLocal && !cancelRequested && !scheduler->isDrained() && remote->allFinished()
+                    && chargesDecision.load() != 0) {
+                    executorsFailed = true;
+                    requestCancel();
+                }
+            }
+            if (scheduler->isDrained() && reorder.size() == 0)
+                break;
+            if (cancelRequested && allStopped())
+                break;
+        }
+        if (remote)
+            remote->retireAll(QStringLiteral("job over"));
+        pool.waitForDone();
     }
 
     void finish()
@@ -260,6 +472,11 @@ struct Engine::Run
         summary.seconds = clock.nsecsElapsed() * 1e-9;
         summary.threads = summary.ranInProcess ? 1 : threads;
         summary.peakBatchesInFlight = reorder.peakSize();
+        summary.localBatches = localBatches;
+        summary.localElements = localElements;
+        summary.localBusySeconds = localBusySeconds;
+        summary.cost = spending.total();
+        summary.remoteVcpuSeconds = spending.vcpuSeconds();
         const std::optional<InputError> inputError = scheduler->inputError();
         if (outputFailed) {
             summary.status = JobStatus::OutputFailed;
@@ -269,9 +486,16 @@ struct Engine::Run
             summary.message = QStringLiteral("stopped at the first failed element (%1): %2")
                                   .arg(summary.firstFailedIndex)
                                   .arg(summary.firstFailure);
+        } else if (executorsFailed) {
+            summary.status = JobStatus::ExecutorsFailed;
+            if (summary.message.isEmpty())
+                summary.message = QStringLiteral("no worker could run this job");
+        } else if (spec.estimateOnly && summary.estimated) {
+            summary.status = JobStatus::Estimated;
         } else if (cancelRequested) {
             summary.status = JobStatus::Cancelled;
-            summary.message = QStringLiteral("cancelled after %1 elements").arg(summary.elements);
+            summary.message = cancelReason.isEmpty() ? QStringLiteral("cancelled after %1 elements").arg(summary.elements)
+                                                     : cancelReason;
         } else if (inputError) {
             summary.status = JobStatus::InputFailed;
             summary.message = inputError->toString();
@@ -293,6 +517,7 @@ Engine::Engine(PluginCatalog *catalog, QObject *parent) : QObject(parent), m_cat
 {
     qRegisterMetaType<JobProgress>();
     qRegisterMetaType<JobSummary>();
+    qRegisterMetaType<Estimate>();
     m_progressTimer.setInterval(100);
     connect(&m_progressTimer, &QTimer::timeout, this, &Engine::emitProgress);
 }
@@ -345,6 +570,34 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
     if (!run->function)
         return fail(StartError::Function, message);
     run->outputColumns = int(info->outputs.size());
+
+    run->info = info;
+    if (spec.policy != JobSpec::Policy::Local) {
+        for (const QString &text : spec.workers) {
+            QUrl url;
+            if (!WorkerEndpoint::parse(text, spec.insecure, &url, &message))
+                return fail(StartError::Workers, message);
+            if (!run->workerUrls.contains(url))
+                run->workerUrls << url;
+        }
+        if (!spec.workersFile.isEmpty()) {
+            if (!QFileInfo::exists(spec.workersFile))
+                return fail(StartError::Workers, QStringLiteral("--workers-file %1: no such file").arg(spec.workersFile));
+            run->workersFile = std::make_unique<WorkersFile>(spec.workersFile);
+        }
+        if (spec.policy == JobSpec::Policy::Remote && run->workerUrls.isEmpty() && !run->workersFile)
+            return fail(StartError::Workers, QStringLiteral("the remote policy needs workers: give --worker URL or --workers-file FILE"));
+        if (run->wantsRemote()) {
+            run->pluginSha256 = m_catalog->pluginHash(info->id);
+            BatchRequest &t = run->remoteContext.requestTemplate;
+            t.functionId = info->id;
+            t.functionVersion = info->version;
+            t.pluginSha256 = run->pluginSha256;
+            t.params = params;
+            t.columns = info->inputNames();
+        }
+    }
+    run->spending.setCap(spec.maxCost);
 
     run->threads = spec.threads > 0 ? spec.threads : qMax(1, QThread::idealThreadCount());
     run->spec.maxBatchRows = qMax(1, spec.maxBatchRows);
@@ -414,6 +667,7 @@ JobProgress Engine::progress() const
             p.total = qMax(r.scheduler->rowsRead(), qint64(double(r.scheduler->rowsRead()) / fraction));
     }
     p.rate = r.meter.rate();
+    p.cost = r.spending.total();
     p.etaSeconds = p.paused ? -1 : r.meter.etaSeconds(p.done, p.total);
     return p;
 }
@@ -426,6 +680,21 @@ JobSummary Engine::wait()
         m_run->driver.join();
     m_progressTimer.stop();
     return m_run->summary;
+}
+
+void Engine::confirmCharges(bool accepted)
+{
+    if (m_run && !m_run->finished)
+        m_run->chargesDecision = accepted ? 1 : -1;
+}
+
+QList<RemoteStats> Engine::workerStats() const
+{
+    if (!m_run)
+        return {};
+    if (m_run->finished)
+        return m_run->summary.workers;
+    return m_run->remote ? m_run->remote->stats() : QList<RemoteStats>{};
 }
 
 void Engine::setProgressInterval(int milliseconds)

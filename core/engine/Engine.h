@@ -16,7 +16,7 @@ class PluginCatalog;
 
 struct StartError
 {
-    enum Kind { None, Function, Parameters, Input, Mapping, Output };
+    enum Kind { None, Function, Parameters, Input, Mapping, Output, Workers };
     Kind kind = None;
     QString message;
 };
@@ -48,9 +48,17 @@ public:
     // How often progressChanged fires at most.
     void setProgressInterval(int milliseconds);
 
+    // The answer to confirmationNeeded(): use the paid workers or not. Local work goes on meanwhile.
+    void confirmCharges(bool accepted);
+    QList<RemoteStats> workerStats() const;
+
 signals:
     void progressChanged(const fastmap::JobProgress &progress);
     void note(const QString &message);
+    // After the sample, when remote workers are configured.
+    void estimateReady(const fastmap::Estimate &estimate);
+    // Paid workers would be used: answer with confirmCharges(). Local threads are already running.
+    void confirmationNeeded(const fastmap::Estimate &estimate);
     void finished(const fastmap::JobSummary &summary);
 
 private:

@@ -3,7 +3,9 @@
 
 #include "dataset/Dataset.h"
 
+#include <QByteArray>
 #include <QMap>
+#include <QStringList>
 #include <QString>
 #include <QVariantMap>
 
@@ -23,6 +25,21 @@ struct JobSpec
     int maxBatchRows = 16384;           // caps memory per batch for very light functions
     int maxBatchesInFlight = 0;         // 0: four per thread
     double sampleSeconds = 0.1;         // the serial sample that sizes batches; 0 trusts the cost hint
+
+    // Where batches run. Adaptive adds remote workers only when they make the job faster.
+    enum class Policy { Local, Remote, Adaptive };
+    Policy policy = Policy::Adaptive;
+    QStringList workers;                // base URLs of fastmap-worker servers
+    QString workersFile;                // one URL per line; re-read while the job runs
+    QByteArray token;                   // bearer token for the workers
+    QString caCertificatesFile;         // extra CAs to trust for https workers
+    bool insecure = false;              // allow plain http:// to hosts that are not this machine
+    double maxCost = -1;                // USD; paid workers stop taking batches at this; < 0: no cap
+    bool chargesConfirmed = false;      // --yes: charges accepted without asking
+    bool estimateOnly = false;          // stop after the sample and the estimate
+    double remoteTimeoutSeconds = 60;   // a worker silent this long is hung
+    int maxAttemptsPerBatch = 3;
+    int maxConsecutiveWorkerFailures = 4;
 
     // Whether a job too light to gain from threads runs in-process.
     enum class SerialFallback { Auto, Never, Always };

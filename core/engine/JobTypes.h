@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "remote/CostModel.h"
+#include "remote/RemoteStats.h"
+
+#include <QList>
 #include <QMetaType>
 #include <QString>
 
@@ -15,6 +19,8 @@ enum class JobStatus {
     Cancelled,
     InputFailed,           // the dataset could not be read to its end
     OutputFailed,          // the result sink refused a batch
+    ExecutorsFailed,       // every executor that could run batches is gone
+    Estimated,             // estimate only: the sample ran, nothing else
 };
 
 QString jobStatusName(JobStatus status);
@@ -28,6 +34,7 @@ struct JobProgress
     double etaSeconds = -1;
     double elapsedSeconds = 0;
     bool paused = false;
+    double cost = 0;
 };
 
 struct JobSummary
@@ -44,6 +51,16 @@ struct JobSummary
     qint64 firstFailedIndex = -1;
     QString firstFailure;
     int peakBatchesInFlight = 0;
+    // Where the work went.
+    qint64 localElements = 0;
+    qint64 localBatches = 0;
+    double localBusySeconds = 0;
+    QList<RemoteStats> workers;
+    double cost = 0; // USD charged by remote workers
+    double remoteVcpuSeconds = 0;
+    bool remoteUsed = false;
+    Estimate estimate;
+    bool estimated = false;
 };
 
 } // namespace fastmap

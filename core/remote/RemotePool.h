@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "remote/CostModel.h"
+#include "remote/RemoteExecutor.h"
+
+#include <QList>
+#include <QMutex>
+#include <QThread>
+
+namespace fastmap {
+
+// The remote executors of one job and the thread their network I/O runs in.
+// Called from the engine's driver thread; every method is thread-safe.
+class RemotePool
+{
+public:
+    explicit RemotePool(RemoteJobContext *context);
+    ~RemotePool();
+
+    // Starts an executor for each URL not yet known, and probes it. Returns the URLs added.
+    QStringList add(const QList<QUrl> &urls);
+    // Retires the executors whose URL is no longer listed (their in-flight batches complete).
+    void retireMissing(const QList<QUrl> &urls);
+    // Waits until every executor has finished probing, or the timeout.
+    void waitForProbes(int timeoutMs) const;
+
+    // Lets every probed, usable executor take batches; later additions start once probed.
+    void approve();
+    bool isApproved() const;
+    // Activates the executors that are ready, when approved. Called periodically by the driver.
+    void activateReady();
+    void retireAll(const QString &reason);
+
+    QList<WorkerProbe> probes() const;
+    QList<RemoteStats> stats() const;
+    int size() const;
+    bool anyUsable() const;
+    // True when no executor can take or is running work: all retired or gone, nothing in flight.
+    bool allFinished() const;
+    // "URL: last error" for each executor.
+    QStringList lastErrors() const;
+
+    // Aborts everything in flight and stops the network thread.
+    void shutdown();
+
+private:
+
+    RemoteJobContext *m_context;
+    QThread m_thread;
+    mutable QMutex m_mutex;
+    QList<RemoteExecutor *> m_executors; // owned; deleted in the network thread at shutdown
+    bool m_approved = false;
+    bool m_shutDown = false;
+};
+
+} // namespace fastmap

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QString>
+
+namespace fastmap {
+
+// What one remote worker did for a job, for progress displays and the summary.
+struct RemoteStats
+{
+    QString url;
+    QString state;
+    qint64 batches = 0;
+    qint64 elements = 0;
+    qint64 failures = 0; // faults: batches that had to go elsewhere
+    double busySeconds = 0;
+    double vcpuSeconds = 0;
+    double charge = 0;
+    double rttSeconds = 0;
+    QString lastError;
+};
+
+} // namespace fastmap
