@@ -16,6 +16,9 @@
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QFile>
+#include <QFileInfo>
+#include <QSocketNotifier>
 #include <QTimer>
 
 #include <atomic>
@@ -34,6 +37,7 @@ const char *const kExitCodes = "Exit codes:\n"
                                "  2    usage error: bad command line\n"
                                "  3    input error: the dataset, function, parameters or mapping cannot be used\n"
                                "  4    output error: the result file cannot be written\n"
+                               "  5    every worker died (remote policy); finished rows are kept in OUTPUT.partial\n"
                                "  130  interrupted (Ctrl-C or SIGTERM); finished rows are kept in OUTPUT.partial\n";
 
 const char *const kMainHelp =
@@ -46,7 +50,9 @@ const char *const kMainHelp =
     "  functions [ID] [--json]   list the installed functions, or describe one\n"
     "  preview INPUT             show a dataset's columns and first rows\n"
     "  run FUNCTION_ID --input INPUT --output FILE [options]\n"
-    "                            run a function over a dataset\n"
+    "                            run a function over a dataset, locally and on workers\n"
+    "  estimate FUNCTION_ID --input INPUT [options]\n"
+    "                            time a sample and print the time and cost estimate\n"
     "  help [COMMAND]            show help for a command\n"
     "\n"
     "INPUT is a .csv/.tsv, .jsonl/.ndjson or .txt file, or range:N for the integers 0..N-1\n"
@@ -139,6 +145,8 @@ int CliApplication::exec(const QStringList &arguments)
         return runRun(subArguments);
     if (command == QLatin1String("preview"))
         return runPreview(subArguments);
+    if (command == QLatin1String("estimate"))
+        return runEstimate(subArguments);
     return usageError(QStringLiteral("unknown command \"%1\"").arg(command));
 }
 
@@ -283,6 +291,142 @@ int CliApplication::runPreview(const QStringList &arguments)
     return ExitSuccess;
 }
 
+namespace {
+
+// The options `run` and `estimate` share.
+struct JobOptions
+{
+    QCommandLineOption input{QStringList{QStringLiteral("i"), QStringLiteral("input")}, QStringLiteral("The dataset: a .csv/.tsv, .jsonl/.ndjson or .txt file, or range:N."), QStringLiteral("INPUT")};
+    QCommandLineOption inputFormat{QStringLiteral("input-format"), QStringLiteral("csv, jsonl or text, when the extension does not tell."), QStringLiteral("FORMAT")};
+    QCommandLineOption param{QStringList{QStringLiteral("p"), QStringLiteral("param")}, QStringLiteral("Set a function parameter (repeatable)."), QStringLiteral("NAME=VALUE")};
+    QCommandLineOption map{QStringList{QStringLiteral("m"), QStringLiteral("map")}, QStringLiteral("Feed a function input from a dataset column (repeatable). Inputs otherwise match columns by name; a one-input function takes a one-column dataset as is."), QStringLiteral("INPUT=COLUMN")};
+    QCommandLineOption threads{QStringList{QStringLiteral("j"), QStringLiteral("threads")}, QStringLiteral("Local threads (default: one per core)."), QStringLiteral("N")};
+    QCommandLineOption batchSeconds{QStringLiteral("batch-seconds"), QStringLiteral("Target duration of one batch (default 0.2)."), QStringLiteral("S")};
+    QCommandLineOption policy{QStringLiteral("policy"), QStringLiteral("local, remote or adaptive (default): adaptive adds the workers only when they make the job faster."), QStringLiteral("POLICY"), QStringLiteral("adaptive")};
+    QCommandLineOption worker{QStringLiteral("worker"), QStringLiteral("A fastmap-worker base URL, e.g. https://host:8750 (repeatable)."), QStringLiteral("URL")};
+    QCommandLineOption workersFile{QStringLiteral("workers-file"), QStringLiteral("A file with one worker URL per line ('#' comments); re-read while the job runs, so workers can be added or removed."), QStringLiteral("FILE")};
+    QCommandLineOption tokenFile{QStringLiteral("token-file"), QStringLiteral("A file holding the bearer token for the workers."), QStringLiteral("FILE")};
+    QCommandLineOption caCert{QStringLiteral("ca-cert"), QStringLiteral("Also trust this PEM certificate for https workers (e.g. a self-signed one)."), QStringLiteral("FILE")};
+    QCommandLineOption insecure{QStringLiteral("insecure"), QStringLiteral("Allow plain http:// to workers that are not on this machine.")};
+    QCommandLineOption maxCost{QStringLiteral("max-cost"), QStringLiteral("Accept charges up to this many USD; paid workers stop taking batches when it is reached."), QStringLiteral("USD")};
+    QCommandLineOption yes{QStringList{QStringLiteral("y"), QStringLiteral("yes")}, QStringLiteral("Accept the estimated charges without asking.")};
+    QCommandLineOption remoteTimeout{QStringLiteral("remote-timeout"), QStringLiteral("Seconds without an answer after which a worker counts as hung (default 60)."), QStringLiteral("S")};
+
+    void addTo(QCommandLineParser &parser) const
+    {
+        parser.addOptions({input, inputFormat, param, map, threads, batchSeconds, policy, worker, workersFile, tokenFile, caCert, insecure, maxCost, yes, remoteTimeout});
+    }
+
+    // Fills `spec` from the parsed options; returns an error message for the user, or empty.
+    QString toSpec(const QCommandLineParser &parser, JobSpec *spec) const
+    {
+        if (parser.positionalArguments().size() != 1)
+            return parser.positionalArguments().isEmpty() ? QStringLiteral("a FUNCTION_ID is needed")
+                                                          : QStringLiteral("one FUNCTION_ID, please; got: %1").arg(parser.positionalArguments().join(QLatin1Char(' ')));
+        if (!parser.isSet(input))
+            return QStringLiteral("--input FILE or --input range:N is needed");
+        spec->functionId = parser.positionalArguments().first();
+        spec->input = parser.value(input);
+        QString error;
+        QMap<QString, QString> params;
+        if (!parseAssignments(parser.values(param), "param", &params, &error) || !parseAssignments(parser.values(map), "map", &spec->mapping, &error))
+            return error;
+        for (auto it = params.cbegin(); it != params.cend(); ++it)
+            spec->params.insert(it.key(), it.value());
+        bool ok = true;
+        if (parser.isSet(threads)) {
+            spec->threads = parser.value(threads).toInt(&ok);
+            if (!ok || spec->threads < 1 || spec->threads > 1024)
+                return QStringLiteral("--threads needs a number from 1 to 1024, not \"%1\"").arg(parser.value(threads));
+        }
+        if (parser.isSet(batchSeconds)) {
+            spec->batchTargetSeconds = parser.value(batchSeconds).toDouble(&ok);
+            if (!ok || spec->batchTargetSeconds <= 0 || spec->batchTargetSeconds > 3600)
+                return QStringLiteral("--batch-seconds needs a positive number of seconds");
+        }
+        if (parser.isSet(inputFormat)) {
+            spec->datasetOptions.format = Dataset::formatFromName(parser.value(inputFormat), &ok);
+            if (!ok)
+                return QStringLiteral("--input-format: unknown format \"%1\" (use csv, jsonl or text)").arg(parser.value(inputFormat));
+        }
+        const QString p = parser.value(policy).toLower();
+        if (p == QLatin1String("local"))
+            spec->policy = JobSpec::Policy::Local;
+        else if (p == QLatin1String("remote"))
+            spec->policy = JobSpec::Policy::Remote;
+        else if (p == QLatin1String("adaptive"))
+            spec->policy = JobSpec::Policy::Adaptive;
+        else
+            return QStringLiteral("--policy: \"%1\" is not local, remote or adaptive").arg(parser.value(policy));
+        spec->workers = parser.values(worker);
+        spec->workersFile = parser.value(workersFile);
+        spec->insecure = parser.isSet(insecure);
+        spec->caCertificatesFile = parser.value(caCert);
+        if (!spec->caCertificatesFile.isEmpty() && !QFileInfo(spec->caCertificatesFile).isReadable())
+            return QStringLiteral("--ca-cert %1: cannot read the file").arg(spec->caCertificatesFile);
+        if (parser.isSet(tokenFile)) {
+            QFile file(parser.value(tokenFile));
+            if (!file.open(QIODevice::ReadOnly))
+                return QStringLiteral("--token-file %1: %2").arg(file.fileName(), file.errorString());
+            spec->token = file.readAll().trimmed();
+            if (spec->token.isEmpty() || spec->token.contains('\n'))
+                return QStringLiteral("--token-file %1: the file must hold one token on one line").arg(file.fileName());
+        }
+        if (parser.isSet(maxCost)) {
+            spec->maxCost = parser.value(maxCost).toDouble(&ok);
+            if (!ok || spec->maxCost < 0)
+                return QStringLiteral("--max-cost needs a non-negative amount in USD");
+        }
+        if (parser.isSet(remoteTimeout)) {
+            spec->remoteTimeoutSeconds = parser.value(remoteTimeout).toDouble(&ok);
+            if (!ok || spec->remoteTimeoutSeconds <= 0)
+                return QStringLiteral("--remote-timeout needs a positive number of seconds");
+        }
+        spec->chargesConfirmed = parser.isSet(yes);
+        return {};
+    }
+};
+
+// Discards results: `estimate` needs a sink, and its sample's results are not wanted.
+class DiscardingSink : public ResultSink
+{
+public:
+    bool consume(const BatchResult &, QString *) override { return true; }
+};
+
+int exitCodeFor(JobStatus status)
+{
+    switch (status) {
+    case JobStatus::Completed:
+    case JobStatus::Estimated: return ExitSuccess;
+    case JobStatus::CompletedWithFailures:
+    case JobStatus::StoppedOnError: return ExitElementsFailed;
+    case JobStatus::Cancelled: return ExitInterrupted;
+    case JobStatus::OutputFailed: return ExitOutput;
+    case JobStatus::ExecutorsFailed: return ExitWorkers;
+    default: return ExitInput;
+    }
+}
+
+int exitCodeFor(const StartError &error)
+{
+    switch (error.kind) {
+    case StartError::Output: return ExitOutput;
+    case StartError::Workers: return ExitUsage;
+    default: return ExitInput;
+    }
+}
+
+const char *const kRemoteHelp =
+    "Remote workers: give --worker URL (repeatable) or --workers-file FILE, and --token-file.\n"
+    "Under --policy adaptive the workers are used only when the estimate says they make the\n"
+    "job faster. Before any charge the estimate is shown and, on a terminal, you are asked;\n"
+    "local threads keep working meanwhile. Without a terminal paid workers are not used\n"
+    "unless --yes or --max-cost is given. Plain http:// is refused for hosts other than this\n"
+    "machine unless --insecure.\n\n";
+
+} // namespace
+
 int CliApplication::runRun(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -291,21 +435,17 @@ int CliApplication::runRun(const QStringList &arguments)
         "Runs FUNCTION_ID over every element of INPUT and writes one output row per input row,\n"
         "in input order. A short serial sample sizes the batches; jobs too light to gain from\n"
         "threads run in-process. A failed element gets empty outputs and its message in the\n"
-        "error column; the job goes on unless --stop-on-error.\n\n") + QString::fromLatin1(kExitCodes));
+        "error column; the job goes on unless --stop-on-error.\n\n") + QString::fromLatin1(kRemoteHelp) + QString::fromLatin1(kExitCodes));
     parser.addPositionalArgument(QStringLiteral("FUNCTION_ID"), QStringLiteral("The function to run (see `fastmap-cli functions`)."));
-    const QCommandLineOption input(QStringList{QStringLiteral("i"), QStringLiteral("input")}, QStringLiteral("The dataset: a .csv/.tsv, .jsonl/.ndjson or .txt file, or range:N."), QStringLiteral("INPUT"));
+    const JobOptions job;
+    job.addTo(parser);
     const QCommandLineOption output(QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("The result file, or - for standard output."), QStringLiteral("FILE"));
     const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("csv or jsonl (default: from the output's extension, else csv)."), QStringLiteral("FORMAT"));
-    const QCommandLineOption inputFormat(QStringLiteral("input-format"), QStringLiteral("csv, jsonl or text, when the extension does not tell."), QStringLiteral("FORMAT"));
-    const QCommandLineOption param(QStringList{QStringLiteral("p"), QStringLiteral("param")}, QStringLiteral("Set a function parameter (repeatable)."), QStringLiteral("NAME=VALUE"));
-    const QCommandLineOption map(QStringList{QStringLiteral("m"), QStringLiteral("map")}, QStringLiteral("Feed a function input from a dataset column (repeatable). Inputs otherwise match columns by name; a one-input function takes a one-column dataset as is."), QStringLiteral("INPUT=COLUMN"));
-    const QCommandLineOption threads(QStringList{QStringLiteral("j"), QStringLiteral("threads")}, QStringLiteral("Local threads (default: one per core)."), QStringLiteral("N"));
     const QCommandLineOption keepInput(QStringLiteral("keep-input"), QStringLiteral("Write the input columns beside the outputs."));
     const QCommandLineOption stopOnError(QStringLiteral("stop-on-error"), QStringLiteral("Stop at the first failed element; rows so far go to OUTPUT.partial."));
-    const QCommandLineOption batchSeconds(QStringLiteral("batch-seconds"), QStringLiteral("Target duration of one batch (default 0.2)."), QStringLiteral("S"));
     const QCommandLineOption progress(QStringLiteral("progress"), QStringLiteral("Show progress on stderr even when it is not a terminal."));
     const QCommandLineOption quiet(QStringList{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("No progress and no summary; errors only."));
-    parser.addOptions({input, output, format, inputFormat, param, map, threads, keepInput, stopOnError, batchSeconds, progress, quiet});
+    parser.addOptions({output, format, keepInput, stopOnError, progress, quiet});
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), QStringLiteral("run"));
     if (parser.isSet(QStringLiteral("help"))) {
@@ -314,44 +454,15 @@ int CliApplication::runRun(const QStringList &arguments)
         return ExitSuccess;
     }
     const QString cmd = QStringLiteral("run");
-    if (parser.positionalArguments().size() != 1)
-        return usageError(parser.positionalArguments().isEmpty() ? QStringLiteral("run needs a FUNCTION_ID")
-                                                                 : QStringLiteral("run takes one FUNCTION_ID, got: %1").arg(parser.positionalArguments().join(QLatin1Char(' '))), cmd);
-    if (!parser.isSet(input))
-        return usageError(QStringLiteral("run needs --input FILE or --input range:N"), cmd);
+    JobSpec spec;
+    QString error = job.toSpec(parser, &spec);
+    if (!error.isEmpty())
+        return usageError(QStringLiteral("run: ") + error, cmd);
     if (!parser.isSet(output))
         return usageError(QStringLiteral("run needs --output FILE (or --output - for standard output)"), cmd);
     if (parser.isSet(progress) && parser.isSet(quiet))
         return usageError(QStringLiteral("--progress and --quiet contradict each other"), cmd);
-
-    JobSpec spec;
-    spec.functionId = parser.positionalArguments().first();
-    spec.input = parser.value(input);
     spec.stopOnError = parser.isSet(stopOnError);
-    QString error;
-    QMap<QString, QString> params;
-    if (!parseAssignments(parser.values(param), "param", &params, &error) || !parseAssignments(parser.values(map), "map", &spec.mapping, &error))
-        return usageError(error, cmd);
-    for (auto it = params.cbegin(); it != params.cend(); ++it)
-        spec.params.insert(it.key(), it.value());
-    if (parser.isSet(threads)) {
-        bool ok = false;
-        spec.threads = parser.value(threads).toInt(&ok);
-        if (!ok || spec.threads < 1 || spec.threads > 1024)
-            return usageError(QStringLiteral("--threads needs a number from 1 to 1024, not \"%1\"").arg(parser.value(threads)), cmd);
-    }
-    if (parser.isSet(batchSeconds)) {
-        bool ok = false;
-        spec.batchTargetSeconds = parser.value(batchSeconds).toDouble(&ok);
-        if (!ok || spec.batchTargetSeconds <= 0 || spec.batchTargetSeconds > 3600)
-            return usageError(QStringLiteral("--batch-seconds needs a positive number of seconds"), cmd);
-    }
-    if (parser.isSet(inputFormat)) {
-        bool ok = false;
-        spec.datasetOptions.format = Dataset::formatFromName(parser.value(inputFormat), &ok);
-        if (!ok)
-            return usageError(QStringLiteral("--input-format: unknown format \"%1\" (use csv, jsonl or text)").arg(parser.value(inputFormat)), cmd);
-    }
     ResultFormat resultFormat;
     if (!ResultWriter::formatFor(parser.value(format), parser.value(output), &resultFormat, &error))
         return usageError(error, cmd);
@@ -359,35 +470,125 @@ int CliApplication::runRun(const QStringList &arguments)
     writerOptions.keepInput = parser.isSet(keepInput);
     const std::unique_ptr<ResultWriter> writer = ResultWriter::create(resultFormat, parser.value(output), writerOptions);
 
+    const bool quietMode = parser.isSet(quiet);
+    JobSummary summary;
+    const int started = runJob(spec, writer.get(), quietMode, !quietMode && (parser.isSet(progress) || ::isatty(STDERR_FILENO) == 1), &summary);
+    if (started != ExitSuccess)
+        return started;
+
+    const bool completed = summary.status == JobStatus::Completed || summary.status == JobStatus::CompletedWithFailures;
+    if (!quietMode || !completed) {
+        printSummary(summary);
+        if (writer->path() != QLatin1String("-") && !writer->finalPath().isEmpty())
+            m_err << "Results: " << writer->finalPath() << " (" << writer->rowsWritten() << " rows)\n";
+        m_err.flush();
+    }
+    return exitCodeFor(summary.status);
+}
+
+int CliApplication::runEstimate(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    installParserHelp(parser);
+    parser.setApplicationDescription(QString::fromLatin1(
+        "Times a short local sample of FUNCTION_ID on INPUT, probes the workers, and prints the\n"
+        "estimate: elements, time per element, time locally and with the workers, remote\n"
+        "vCPU-hours and cost. Nothing else runs and nothing is charged.\n\n") + QString::fromLatin1(kRemoteHelp));
+    parser.addPositionalArgument(QStringLiteral("FUNCTION_ID"), QStringLiteral("The function (see `fastmap-cli functions`)."));
+    const JobOptions job;
+    job.addTo(parser);
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), QStringLiteral("estimate"));
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_out << parser.helpText();
+        m_out.flush();
+        return ExitSuccess;
+    }
+    JobSpec spec;
+    const QString error = job.toSpec(parser, &spec);
+    if (!error.isEmpty())
+        return usageError(QStringLiteral("estimate: ") + error, QStringLiteral("estimate"));
+    spec.estimateOnly = true;
+    DiscardingSink sink;
+    JobSummary summary;
+    const int started = runJob(spec, &sink, false, false, &summary);
+    if (started != ExitSuccess)
+        return started;
+    if (!summary.estimated) {
+        m_out << "The whole job ran within the sample: " << summary.elements << " elements in "
+              << QString::number(summary.seconds, 'f', 3) << " s. There is nothing left to estimate.\n";
+        m_out.flush();
+        return exitCodeFor(summary.status == JobStatus::Completed ? JobStatus::Estimated : summary.status);
+    }
+    m_out << summary.estimate.toText() << '\n';
+    m_out.flush();
+    if (summary.status != JobStatus::Estimated) {
+        printSummary(summary);
+        return exitCodeFor(summary.status);
+    }
+    return ExitSuccess;
+}
+
+void CliApplication::printSummary(const JobSummary &summary)
+{
+    const double rate = summary.seconds > 0 ? double(summary.elements) / summary.seconds : 0;
+    const QString status = jobStatusName(summary.status);
+    m_err << status.left(1).toUpper() << status.mid(1) << ": " << summary.elements << " elements in "
+          << QString::number(summary.seconds, 'f', 2) << " s (" << ProgressBar::formatCount(rate) << "/s, "
+          << summary.threads << (summary.threads == 1 ? " thread" : " threads") << ")";
+    if (summary.failed > 0)
+        m_err << "; " << summary.failed << " failed, the first at element " << summary.firstFailedIndex << ": " << summary.firstFailure;
+    m_err << '\n';
+    if (summary.remoteUsed || !summary.workers.isEmpty()) {
+        m_err << "  local: " << summary.localElements << " elements in " << summary.localBatches << " batches\n";
+        for (const RemoteStats &w : summary.workers) {
+            m_err << "  " << w.url << ": " << w.elements << " elements in " << w.batches << " batches, "
+                  << QString::number(w.vcpuSeconds, 'f', 2) << " vCPU-s, $" << QString::number(w.charge, 'f', 4);
+            if (w.failures > 0)
+                m_err << ", " << w.failures << " faults (last: " << w.lastError << ")";
+            m_err << " [" << w.state << "]\n";
+        }
+        m_err << "  remote cost: $" << QString::number(summary.cost, 'f', 4);
+        if (summary.estimated)
+            m_err << " (estimated $" << QString::number(summary.estimate.cost, 'f', 4) << ")";
+        m_err << '\n';
+    }
+    const bool completed = summary.status == JobStatus::Completed || summary.status == JobStatus::CompletedWithFailures;
+    if (!summary.message.isEmpty() && !completed && summary.status != JobStatus::Estimated)
+        m_err << "fastmap-cli: " << summary.message << '\n';
+    m_err.flush();
+}
+
+int CliApplication::runJob(const JobSpec &spec, ResultSink *sink, bool quiet, bool showProgress, JobSummary *summary)
+{
     loadCatalog();
     if (!m_catalog->find(spec.functionId)) {
         for (const PluginProblem &problem : m_catalog->problems())
             m_err << "warning: skipped plugin " << problem.toString() << '\n';
     }
-    const bool quietMode = parser.isSet(quiet);
     const bool terminal = ::isatty(STDERR_FILENO) == 1;
-    const bool showProgress = !quietMode && (parser.isSet(progress) || terminal);
-
     Engine engine(m_catalog);
     StartError startError;
-    if (!engine.start(spec, writer.get(), &startError)) {
+    if (!engine.start(spec, sink, &startError)) {
         m_err << "fastmap-cli: " << startError.message << '\n';
         m_err.flush();
-        return startError.kind == StartError::Output ? ExitOutput : ExitInput;
+        return exitCodeFor(startError);
     }
 
     QEventLoop loop;
-    JobSummary summary;
     QElapsedTimer sinceLine;
     sinceLine.start();
+    bool asking = false; // while the charges question is on screen, progress stays quiet
+    const auto say = [&](const QString &text) {
+        m_err << (terminal && showProgress ? "\r\033[K" : "") << text << '\n';
+        m_err.flush();
+    };
     QObject::connect(&engine, &Engine::note, &loop, [&](const QString &message) {
-        if (!quietMode) {
-            m_err << (terminal ? "\r\033[K" : "") << "note: " << message << '\n';
-            m_err.flush();
-        }
+        if (!quiet)
+            say(QStringLiteral("note: ") + message);
     });
     QObject::connect(&engine, &Engine::progressChanged, &loop, [&](const JobProgress &p) {
-        if (!showProgress)
+        if (!showProgress || asking)
             return;
         if (terminal) {
             m_err << '\r' << ProgressBar::render(p, 100) << "\033[K";
@@ -398,8 +599,37 @@ int CliApplication::runRun(const QStringList &arguments)
             m_err.flush();
         }
     });
+    QObject::connect(&engine, &Engine::estimateReady, &loop, [&](const Estimate &estimate) {
+        if (!quiet && !spec.estimateOnly)
+            say(QStringLiteral("Estimate:\n") + estimate.toText());
+    });
+    std::unique_ptr<QSocketNotifier> answer;
+    QObject::connect(&engine, &Engine::confirmationNeeded, &loop, [&](const Estimate &estimate) {
+        if (::isatty(STDIN_FILENO) != 1 || !terminal) {
+            say(QStringLiteral("note: not using the paid workers (about $%1): there is no terminal to confirm the charges; "
+                               "pass --yes or --max-cost USD to accept them. Going on locally.")
+                    .arg(estimate.cost, 0, 'f', 4));
+            engine.confirmCharges(false);
+            return;
+        }
+        asking = true;
+        m_err << (showProgress ? "\r\033[K" : "") << "Use the paid remote workers for about $" << QString::number(estimate.cost, 'f', 4)
+              << "? Local threads keep working meanwhile. [y/N] ";
+        m_err.flush();
+        answer = std::make_unique<QSocketNotifier>(STDIN_FILENO, QSocketNotifier::Read);
+        QObject::connect(answer.get(), &QSocketNotifier::activated, &loop, [&] {
+            char buffer[256];
+            const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer - 1);
+            const QString reply = n > 0 ? QString::fromLocal8Bit(buffer, int(n)).trimmed().toLower() : QString();
+            const bool accepted = reply == QLatin1String("y") || reply == QLatin1String("yes");
+            answer->setEnabled(false);
+            asking = false;
+            say(accepted ? QStringLiteral("Using the remote workers.") : QStringLiteral("Going on with local threads only."));
+            engine.confirmCharges(accepted);
+        });
+    });
     QObject::connect(&engine, &Engine::finished, &loop, [&](const JobSummary &s) {
-        summary = s;
+        *summary = s;
         loop.quit();
     });
     QTimer interruptPoll;
@@ -409,8 +639,7 @@ int CliApplication::runRun(const QStringList &arguments)
         if (interrupts > interruptsSeen) {
             interruptsSeen = interrupts;
             if (interrupts == 1) {
-                m_err << (terminal ? "\r\033[K" : "") << "Stopping; finished rows are kept (Ctrl-C again to quit at once)\n";
-                m_err.flush();
+                say(QStringLiteral("Stopping; finished rows are kept (Ctrl-C again to quit at once)"));
                 engine.cancel();
             } else {
                 ::_exit(ExitInterrupted);
@@ -421,32 +650,7 @@ int CliApplication::runRun(const QStringList &arguments)
     loop.exec();
     if (showProgress && terminal)
         m_err << '\n';
-
-    const QString where = writer->finalPath().isEmpty() ? writer->path() : writer->finalPath();
-    const double rate = summary.seconds > 0 ? double(summary.elements) / summary.seconds : 0;
-    if (!quietMode || (summary.status != JobStatus::Completed && summary.status != JobStatus::CompletedWithFailures)) {
-        m_err << jobStatusName(summary.status).left(1).toUpper() << jobStatusName(summary.status).mid(1) << ": "
-              << summary.elements << " elements in " << QString::number(summary.seconds, 'f', 2) << " s ("
-              << ProgressBar::formatCount(rate) << "/s, " << summary.threads << (summary.threads == 1 ? " thread" : " threads")
-              << ")";
-        if (summary.failed > 0)
-            m_err << "; " << summary.failed << " failed, the first at element " << summary.firstFailedIndex << ": " << summary.firstFailure;
-        m_err << '\n';
-        if (!summary.message.isEmpty() && summary.status != JobStatus::Completed && summary.status != JobStatus::CompletedWithFailures)
-            m_err << "fastmap-cli: " << summary.message << '\n';
-        if (writer->path() != QLatin1String("-") && !writer->finalPath().isEmpty())
-            m_err << "Results: " << where << " (" << writer->rowsWritten() << " rows)\n";
-        m_err.flush();
-    }
-    switch (summary.status) {
-    case JobStatus::Completed: return ExitSuccess;
-    case JobStatus::CompletedWithFailures:
-    case JobStatus::StoppedOnError: return ExitElementsFailed;
-    case JobStatus::Cancelled: return ExitInterrupted;
-    case JobStatus::InputFailed: return ExitInput;
-    case JobStatus::OutputFailed: return ExitOutput;
-    default: return ExitInput;
-    }
+    return ExitSuccess;
 }
 
 } // namespace fastmap

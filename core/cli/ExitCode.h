@@ -10,6 +10,7 @@ enum ExitCode {
     ExitUsage = 2,          // bad command line
     ExitInput = 3,          // the dataset, function, parameters or mapping cannot be used
     ExitOutput = 4,         // the result file cannot be written
+    ExitWorkers = 5,        // every worker died under the remote policy
     ExitInterrupted = 130,  // cancelled by Ctrl-C or SIGTERM; partial results kept as OUTPUT.partial
 };
 

@@ -327,6 +327,18 @@ struct Engine::Run
         remote->add(currentWorkerUrls());
         remote->waitForProbes(int(qMax(5.0, spec.remoteTimeoutSeconds) * 1000));
 
+        const Estimate estimate = makeEstimate(remote->probes());
+        QMetaObject::invokeMethod(engine, "estimateReady", Qt::QueuedConnection, Q_ARG(fastmap::Estimate, estimate));
+        for (const WorkerProbe &probe : estimate.workers)
+            if (!probe.usable)
+                notify(QStringLiteral("not using worker %1: %2").arg(probe.url, probe.reason));
+        if (spec.estimateOnly)
+            return false;
+        return decideRemote(estimate);
+    }
+
+    Estimate makeEstimate(const QList<WorkerProbe> &workers)
+    {
         CostModel::Input input;
         input.remainingElements = estimatedRemainingRows();
         input.elementsEstimated = reader->totalRows() < 0;
@@ -335,17 +347,15 @@ struct Engine::Run
         input.bytesOutPerElement = bytesOutPerElement;
         input.localThreads = threads;
         input.localUsed = spec.policy != JobSpec::Policy::Remote;
-        input.workers = remote->probes();
+        input.workers = workers;
         const Estimate estimate = CostModel::estimate(input);
         summary.estimate = estimate;
         summary.estimated = true;
-        QMetaObject::invokeMethod(engine, "estimateReady", Qt::QueuedConnection, Q_ARG(fastmap::Estimate, estimate));
-        for (const WorkerProbe &probe : estimate.workers)
-            if (!probe.usable)
-                notify(QStringLiteral("not using worker %1: %2").arg(probe.url, probe.reason));
-        if (spec.estimateOnly)
-            return false;
+        return estimate;
+    }
 
+    bool decideRemote(const Estimate &estimate)
+    {
         if (!remote->anyUsable()) {
             if (spec.policy == JobSpec::Policy::Remote) {
                 executorsFailed = true;
@@ -390,10 +400,13 @@ struct Engine::Run
         sample();
         const bool remoteConfigured = wantsRemote();
         bool runLocal = spec.policy != JobSpec::Policy::Remote;
-        if (!cancelRequested && !scheduler->isDrained()) {
+        if (spec.estimateOnly && !remoteConfigured) {
+            const Estimate estimate = makeEstimate({});
+            QMetaObject::invokeMethod(engine, "estimateReady", Qt::QueuedConnection, Q_ARG(fastmap::Estimate, estimate));
+        } else if (!cancelRequested && !scheduler->isDrained()) {
             if (remoteConfigured) {
-                if (spec.policy == JobSpec::Policy::Adaptive && spec.serialFallback == JobSpec::SerialFallback::Auto
-                    && shouldRunInProcess()) {
+                if (!spec.estimateOnly && spec.policy == JobSpec::Policy::Adaptive
+                    && spec.serialFallback == JobSpec::SerialFallback::Auto && shouldRunInProcess()) {
                     notify(summary.message + QStringLiteral(" Remote workers are not needed."));
                     runInProcess();
                 } else if (setUpRemote()) {

@@ -109,7 +109,7 @@ Estimate CostModel::estimate(const Input &input)
 QString Estimate::toText() const
 {
     QStringList lines;
-    lines << QStringLiteral("Elements:            %1%2")
+    lines << QStringLiteral("Elements left:       %1%2")
                  .arg(elements >= 0 ? QString::number(elements) : QStringLiteral("unknown"))
                  .arg(elementsEstimated ? QStringLiteral(" (estimated from the file size)") : QString());
     lines << QStringLiteral("Time per element:    %1 (measured on a local sample)").arg(perElement(secondsPerElement));
