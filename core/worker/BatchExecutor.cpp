@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "worker/BatchExecutor.h"
+
+#include "engine/BatchRunner.h"
+#include "plugin/ParameterBinder.h"
+#include "plugin/PluginCatalog.h"
+
+#include <ctime>
+
+namespace fastmap {
+
+namespace {
+
+BatchOutcome refuse(BatchOutcome outcome, int status, const QString &reason)
+{
+    outcome.status = status;
+    outcome.reason = reason;
+    return outcome;
+}
+
+} // namespace
+
+BatchExecutor::BatchExecutor(PluginCatalog *catalog, QHash<QString, QString> hashes, double pricePerVcpuHour)
+    : m_catalog(catalog), m_hashes(std::move(hashes)), m_pricePerVcpuHour(pricePerVcpuHour)
+{}
+
+double BatchExecutor::threadCpuSeconds()
+{
+    timespec ts{};
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+BatchOutcome BatchExecutor::execute(const QByteArray &body, const TokenIdentity &identity) const
+{
+    BatchOutcome outcome;
+    BatchRequest request;
+    QString error;
+    if (!BatchCodec::decodeRequest(body, &request, &error))
+        return refuse(outcome, 400, QStringLiteral("cannot decode the batch: ") + error);
+    outcome.functionId = request.functionId;
+    outcome.rows = request.rows.rowCount();
+
+    const FunctionInfo *info = m_catalog->find(request.functionId);
+    if (!info)
+        return refuse(
+            outcome, 404,
+            QStringLiteral("function \"%1\" is not installed on this worker (GET /v1/functions lists them)")
+                .arg(request.functionId));
+    const QString hash = m_hashes.value(info->id);
+    if (request.functionVersion != info->version ||
+        request.pluginSha256.compare(hash, Qt::CaseInsensitive) != 0)
+        return refuse(
+            outcome, 409,
+            QStringLiteral(
+                "function \"%1\": the client has version %2 (plugin sha256 %3) but this worker has "
+                "version %4 (plugin sha256 %5); both sides need the same plugin build")
+                .arg(info->id,
+                     request.functionVersion.isEmpty() ? QStringLiteral("(none)") : request.functionVersion,
+                     request.pluginSha256.isEmpty() ? QStringLiteral("(none)") : request.pluginSha256,
+                     info->version, hash));
+
+    QVariantMap bound;
+    if (!ParameterBinder::bind(*info, request.params, &bound, &error))
+        return refuse(outcome, 400, QStringLiteral("bad parameters: ") + error);
+    const QStringList inputs = info->inputNames();
+    if (request.columns != inputs)
+        return refuse(outcome, 400,
+                      QStringLiteral("function \"%1\" takes the columns [%2], but the batch has [%3]")
+                          .arg(info->id, inputs.join(QStringLiteral(", ")),
+                               request.columns.join(QStringLiteral(", "))));
+    if (m_pricePerVcpuHour > 0 && identity.credits && *identity.credits <= 0)
+        return refuse(
+            outcome, 402,
+            QStringLiteral("token \"%1\" has no credits left (%2 USD); ask the worker's operator for more")
+                .arg(identity.name)
+                .arg(*identity.credits));
+
+    const double cpuStart = threadCpuSeconds();
+    const std::shared_ptr<const Function> function = m_catalog->instantiate(info->id, bound, &error);
+    if (!function) {
+        // A plugin that cannot be loaded is this worker's fault; one that refuses its parameters is the
+        // batch's.
+        const bool loadFailure = error.startsWith(info->filePath);
+        return refuse(outcome, loadFailure ? 500 : 400, error);
+    }
+    BatchOutput output(int(info->outputs.size()), request.rows.rowCount());
+    BatchRunner::run(*function, request.rows, output);
+    const double vcpu = std::max(0.0, threadCpuSeconds() - cpuStart);
+
+    outcome.response.output = std::move(output);
+    outcome.response.vcpuSeconds = vcpu;
+    outcome.response.charge = vcpu / 3600.0 * m_pricePerVcpuHour;
+    return outcome;
+}
+
+} // namespace fastmap
