@@ -67,7 +67,11 @@ struct Engine::Run
     std::atomic<qint64> failed{0};
     std::atomic<bool> cancelRequested{false};
     std::atomic<bool> finished{false};
-    std::atomic<int> chargesDecision{0}; // 0 pending, 1 accepted, -1 declined
+    std::atomic<int> chargesDecision{0}; // an answer not yet acted on: 1 accepted, -1 declined
+    bool remoteEnabled = false;          // the policy and the estimate let workers take batches
+    bool paidAllowed = false;            // --yes, --max-cost, or an accepted question
+    bool paidDeclined = false;
+    bool chargesAsked = false;
     bool stoppedOnError = false;
     bool executorsFailed = false;
     QString cancelReason;
@@ -356,41 +360,62 @@ struct Engine::Run
 
     bool decideRemote(const Estimate &estimate)
     {
-        if (!remote->anyUsable()) {
-            if (spec.policy == JobSpec::Policy::Remote) {
-                executorsFailed = true;
-                return false;
-            }
-            return true;
+        bool anyUsable = false;
+        for (const WorkerProbe &probe : estimate.workers)
+            anyUsable = anyUsable || probe.usable;
+        if (!anyUsable && spec.policy == JobSpec::Policy::Remote) {
+            executorsFailed = true;
+            return false;
         }
-        if (spec.policy == JobSpec::Policy::Adaptive && !estimate.remoteHelps) {
+        // Without a usable worker yet, the verdict is still open: one may join from the workers file.
+        remoteEnabled = spec.policy == JobSpec::Policy::Remote || estimate.remoteHelps || !anyUsable;
+        if (!remoteEnabled) {
             notify(estimate.reason.isEmpty() ? QStringLiteral("remote workers would not speed this job up") : estimate.reason);
-            remote->retireAll(QStringLiteral("not needed"));
+            remote->retireAll(QStringLiteral("not needed: ") + estimate.reason);
             return true;
         }
-        if (estimate.paid() && !spec.chargesConfirmed && spec.maxCost < 0) {
-            QMetaObject::invokeMethod(engine, "confirmationNeeded", Qt::QueuedConnection, Q_ARG(fastmap::Estimate, estimate));
-            return true; // local threads start now; remote waits for the answer
-        }
-        chargesDecision = 1;
-        remote->approve();
-        summary.remoteUsed = true;
+        if (estimate.paid() && !paidAllowed)
+            askForCharges(estimate); // local threads start now; paid workers wait for the answer
         return true;
     }
 
-    void applyChargesDecision()
+    void askForCharges(const Estimate &estimate)
     {
-        const int decision = chargesDecision.exchange(2); // 2: handled
+        chargesAsked = true;
+        QMetaObject::invokeMethod(engine, "confirmationNeeded", Qt::QueuedConnection, Q_ARG(fastmap::Estimate, estimate));
+    }
+
+    // Runs in the driver's loop: the charges answer, workers joining or leaving, activation.
+    void steerRemote(bool runLocal, QElapsedTimer &sinceReload)
+    {
+        const int decision = chargesDecision.exchange(0);
         if (decision == 1) {
-            remote->approve();
-            summary.remoteUsed = true;
+            paidAllowed = true;
         } else if (decision == -1) {
-            remote->retireAll(QStringLiteral("charges declined"));
-            if (spec.policy == JobSpec::Policy::Remote) {
+            paidDeclined = true;
+            remote->retirePaid(QStringLiteral("charges declined"));
+            notify(runLocal ? QStringLiteral("charges declined; the paid workers are not used")
+                            : QStringLiteral("charges declined; only free workers are used"));
+        }
+        if (workersFile && sinceReload.elapsed() >= 1000) {
+            sinceReload.restart();
+            const QList<QUrl> urls = currentWorkerUrls();
+            for (const QString &url : remote->add(urls))
+                notify(QStringLiteral("worker %1 added").arg(url));
+            remote->retireMissing(urls);
+        }
+        if (!remoteEnabled)
+            return;
+        remote->activateReady(paidAllowed);
+        if (!paidAllowed && !paidDeclined && !chargesAsked && remote->hasReadyPaid())
+            askForCharges(makeEstimate(remote->probes()));
+        if (!runLocal && !cancelRequested && !scheduler->isDrained() && remote->allFinished()) {
+            if (paidDeclined) {
                 cancelReason = QStringLiteral("the charges for remote workers were declined, and the policy is remote only");
                 requestCancel();
             } else {
-                notify(QStringLiteral("charges declined; going on with local threads only"));
+                executorsFailed = true;
+                requestCancel();
             }
         }
     }
@@ -425,6 +450,8 @@ struct Engine::Run
         deliver(0); // whatever completed in order before a cancel is kept
         if (remote) {
             summary.workers = remote->stats();
+            for (const RemoteStats &w : std::as_const(summary.workers))
+                summary.remoteUsed = summary.remoteUsed || w.batches > 0;
             if (executorsFailed)
                 summary.message = QStringLiteral("every worker died; results so far are kept. Last errors:\n  ")
                                   + remote->lastErrors().join(QStringLiteral("\n  "));
@@ -451,30 +478,15 @@ struct Engine::Run
         sinceReload.start();
         for (;;) {
             deliver(50);
-            if (remote) {
-                if (chargesDecision.load() == 1 || chargesDecision.load() == -1)
-                    applyChargesDecision();
-                if (workersFile && sinceReload.elapsed() >= 1000) {
-                    sinceReload.restart();
-                    const QList<QUrl> urls = currentWorkerUrls();
-                    for (const QString &url : remote->add(urls))
-                        notify(QStringLiteral("worker %1 added").arg(url));
-                    remote->retireMissing(urls);
-                }
-                remote->activateReady();
-                if (!runLocal && !cancelRequested && !scheduler->isDrained() && remote->allFinished()
-                    && chargesDecision.load() != 0) {
-                    executorsFailed = true;
-                    requestCancel();
-                }
-            }
+            if (remote)
+                steerRemote(runLocal, sinceReload);
             if (scheduler->isDrained() && reorder.size() == 0)
                 break;
             if (cancelRequested && allStopped())
                 break;
         }
         if (remote)
-            remote->retireAll(QStringLiteral("job over"));
+            remote->retireAll({});
         pool.waitForDone();
     }
 
@@ -611,6 +623,7 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
         }
     }
     run->spending.setCap(spec.maxCost);
+    run->paidAllowed = spec.chargesConfirmed || spec.maxCost >= 0;
 
     run->threads = spec.threads > 0 ? spec.threads : qMax(1, QThread::idealThreadCount());
     run->spec.maxBatchRows = qMax(1, spec.maxBatchRows);

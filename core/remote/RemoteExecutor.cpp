@@ -55,8 +55,9 @@ QString describeReply(QNetworkReply *reply)
 } // namespace
 
 RemoteExecutor::RemoteExecutor(const QUrl &url, RemoteJobContext *context, QObject *parent)
-    : QObject(parent), m_url(url), m_context(context)
+    : QObject(parent), m_url(url), m_context(context), m_pullTimer(this), m_backoffTimer(this)
 {
+    // The timers are children so that moveToThread() takes them along to the network thread.
     m_probe.url = url.toString();
     m_stats.url = url.toString();
     m_stats.state = stateName(m_state);
@@ -236,7 +237,14 @@ void RemoteExecutor::retire(const QString &reason)
         return;
     m_pullTimer.stop();
     m_backoffTimer.stop();
-    setState(State::Retired, reason);
+    {
+        QMutexLocker lock(&m_mutex);
+        m_state = State::Retired;
+        m_stats.state = stateName(State::Retired);
+        if (m_stats.lastError.isEmpty()) // an earlier fault says more than the reason to stop
+            m_stats.lastError = reason;
+    }
+    emit stateChanged();
 }
 
 void RemoteExecutor::shutdown()

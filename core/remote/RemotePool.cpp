@@ -67,37 +67,38 @@ void RemotePool::waitForProbes(int timeoutMs) const
     }
 }
 
-void RemotePool::approve()
-{
-    {
-        QMutexLocker lock(&m_mutex);
-        m_approved = true;
-    }
-    activateReady();
-}
-
-bool RemotePool::isApproved() const
+void RemotePool::activateReady(bool paidAllowed)
 {
     QMutexLocker lock(&m_mutex);
-    return m_approved;
-}
-
-void RemotePool::activateReady()
-{
-    QMutexLocker lock(&m_mutex);
-    if (!m_approved || m_shutDown)
+    if (m_shutDown)
         return;
     for (RemoteExecutor *e : std::as_const(m_executors))
-        if (e->state() == RemoteExecutor::State::Ready)
+        if (e->state() == RemoteExecutor::State::Ready && (paidAllowed || e->probeResult().pricePerVcpuHour <= 0))
             QMetaObject::invokeMethod(e, &RemoteExecutor::activate, Qt::QueuedConnection);
+}
+
+bool RemotePool::hasReadyPaid() const
+{
+    QMutexLocker lock(&m_mutex);
+    for (RemoteExecutor *e : m_executors)
+        if (e->state() == RemoteExecutor::State::Ready && e->probeResult().pricePerVcpuHour > 0)
+            return true;
+    return false;
 }
 
 void RemotePool::retireAll(const QString &reason)
 {
     QMutexLocker lock(&m_mutex);
-    m_approved = false;
     for (RemoteExecutor *e : std::as_const(m_executors))
         QMetaObject::invokeMethod(e, [e, reason] { e->retire(reason); }, Qt::QueuedConnection);
+}
+
+void RemotePool::retirePaid(const QString &reason)
+{
+    QMutexLocker lock(&m_mutex);
+    for (RemoteExecutor *e : std::as_const(m_executors))
+        if (e->probeResult().pricePerVcpuHour > 0)
+            QMetaObject::invokeMethod(e, [e, reason] { e->retire(reason); }, Qt::QueuedConnection);
 }
 
 QList<WorkerProbe> RemotePool::probes() const

@@ -25,12 +25,13 @@ public:
     // Waits until every executor has finished probing, or the timeout.
     void waitForProbes(int timeoutMs) const;
 
-    // Lets every probed, usable executor take batches; later additions start once probed.
-    void approve();
-    bool isApproved() const;
-    // Activates the executors that are ready, when approved. Called periodically by the driver.
-    void activateReady();
+    // Lets the probed, usable executors take batches: the free ones, and the paid ones when
+    // their charges are accepted. Called periodically by the driver, so later additions join.
+    void activateReady(bool paidAllowed);
+    // Whether a paid worker is probed and waiting for its charges to be accepted.
+    bool hasReadyPaid() const;
     void retireAll(const QString &reason);
+    void retirePaid(const QString &reason);
 
     QList<WorkerProbe> probes() const;
     QList<RemoteStats> stats() const;
@@ -50,7 +51,6 @@ private:
     QThread m_thread;
     mutable QMutex m_mutex;
     QList<RemoteExecutor *> m_executors; // owned; deleted in the network thread at shutdown
-    bool m_approved = false;
     bool m_shutDown = false;
 };
 

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The engine with remote executors against scripted workers on 127.0.0.1: sharing work,
+// failover that loses nothing, charges and their confirmation, workers added mid-job.
+#include "../engine/EngineTestUtils.h"
+#include "FakeWorker.h"
+
+#include "engine/Engine.h"
+#include "plugin/PluginCatalog.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fastmap;
+
+class TestRemoteExecution : public QObject
+{
+    Q_OBJECT
+
+    PluginCatalog m_catalog;
+    QString m_sha;
+
+    JobSpec spec(qint64 rows, JobSpec::Policy policy, const QStringList &workers) const
+    {
+        JobSpec s;
+        s.functionId = QStringLiteral("test.control");
+        s.input = QStringLiteral("range:%1").arg(rows);
+        s.threads = 2;
+        s.serialFallback = JobSpec::SerialFallback::Never;
+        s.sampleSeconds = 0.002;
+        s.policy = policy;
+        s.workers = workers;
+        s.token = "secret";
+        s.remoteTimeoutSeconds = 2;
+        s.batchTargetSeconds = 0.02;
+        return s;
+    }
+
+    // Runs to the end, spinning the event loop so signals arrive; bounded in time.
+    JobSummary run(Engine &engine, const JobSpec &s, ResultSink *sink)
+    {
+        QSignalSpy finished(&engine, &Engine::finished);
+        StartError error;
+        if (!engine.start(s, sink, &error))
+            qFatal("start failed: %s", qPrintable(error.message));
+        if (!finished.wait(60000))
+            qFatal("job did not finish in time");
+        return finished.first().first().value<JobSummary>();
+    }
+
+    static void checkComplete(const CollectingSink &sink, int rows)
+    {
+        QVERIFY(!sink.orderBroken);
+        QCOMPARE(sink.outputsSeen.size(), rows);
+        for (int i = 0; i < rows; ++i)
+            if (!sink.errors.contains(i))
+                QCOMPARE(sink.outputsSeen[i].toLongLong(), qint64(2 * i));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_catalog.scan({QStringLiteral(FASTMAP_TEST_PLUGIN_DIR "/good")});
+        QVERIFY(m_catalog.find(QStringLiteral("test.control")));
+        m_sha = m_catalog.pluginHash(QStringLiteral("test.control"));
+        QCOMPARE(m_sha.size(), 64);
+    }
+
+    void remotePolicyRunsOnTheWorker()
+    {
+        FakeWorker worker(m_sha);
+        JobSpec s = spec(3000, JobSpec::Policy::Remote, {worker.url()});
+        s.params.insert(QStringLiteral("delay_us"), 100); // so that the local sample leaves work over
+        CollectingSink sink;
+        Engine engine(&m_catalog);
+        const JobSummary summary = run(engine, s, &sink);
+        QCOMPARE(summary.status, JobStatus::Completed);
+        checkComplete(sink, 3000);
+        QCOMPARE(summary.workers.size(), 1);
+        QVERIFY(summary.workers[0].elements > 0);
+        QCOMPARE(summary.workers[0].elements + summary.localElements, qint64(3000));
+        QVERIFY(sink.threads.contains(QStringLiteral("fake")));
+        QVERIFY(summary.estimated);
+        QVERIFY(worker.batchesServed() > 0);
+    }
+
+    void adaptiveSharesTheWorkBetweenLocalAndRemote()
+    {
+        FakeWorker worker(m_sha);
+        worker.setDelayPerElementUs(100);
+        JobSpec s = spec(6000, JobSpec::Policy::Adaptive, {worker.url()});
+        s.params.insert(QStringLiteral("delay_us"), 100);
+        CollectingSink sink;
+        Engine engine(&m_catalog);
+        const JobSummary summary = run(engine, s, &sink);
+        QCOMPARE(summary.status, JobStatus::Completed);
+        checkComplete(sink, 6000);
+        QVERIFY2(summary.workers[0].elements > 300, qPrintable(QString::number(summary.workers[0].elements)));
+        QVERIFY2(summary.localElements > 300, qPrintable(QString::number(summary.localElements)));
+        QVERIFY(summary.estimate.remoteHelps);
+        QCOMPARE(summary.cost, 0.0); // a free worker
+    }
+
+    void aFaultyWorkerLosesNothing_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<QString>("needle");
+        QTest::newRow("garbage") << int(FakeWorker::Mode::Garbage) << "garbled";
+        QTest::newRow("truncated CBOR") << int(FakeWorker::Mode::Truncated) << "garbled";
+        QTest::newRow("lying row count") << int(FakeWorker::Mode::Lie) << "expected";
+        QTest::newRow("5xx") << int(FakeWorker::Mode::ServerError) << "HTTP 500";
+        QTest::newRow("hang") << int(FakeWorker::Mode::Hang) << "timeout";
+        QTest::newRow("401 mid-job") << int(FakeWorker::Mode::Unauthorized) << "HTTP 401";
+        QTest::newRow("402 mid-job") << int(FakeWorker::Mode::PaymentRequired) << "HTTP 402";
+    }
+
+    void aFaultyWorkerLosesNothing()
+    {
+        QFETCH(int, mode);
+        QFETCH(QString, needle);
+        FakeWorker worker(m_sha);
+        worker.setMode(FakeWorker::Mode(mode), 2);
+        JobSpec s = spec(4000, JobSpec::Policy::Adaptive, {worker.url()});
+        s.params.insert(QStringLiteral("delay_us"), 200);
+        s.remoteTimeoutSeconds = 0.5;
+        CollectingSink sink;
+        Engine engine(&m_catalog);
+        const JobSummary summary = run(engine, s, &sink);
+        QCOMPARE(summary.status, JobStatus::Completed);
+        checkComplete(sink, 4000);
+        QVERIFY(sink.errors.isEmpty());
+        const RemoteStats w = summary.workers.value(0);
+        QVERIFY2(w.failures >= 1, qPrintable(w.state));
+        QVERIFY2(w.lastError.contains(needle), qPrintable(w.lastError));
+        QVERIFY(summary.localElements + w.elements == 4000);
+    }
+
+    void whenEveryWorkerDiesTheJobSaysSoAndKeepsItsResults()
+    {
+        FakeWorker a(m_sha), b(m_sha);
+        a.setMode(FakeWorker::Mode::ServerError, 1);
+        b.setMode(FakeWorker::Mode::Garbage, 1);
+        JobSpec s = spec(20000, JobSpec::Policy::Remote, {a.url(), b.url()});
+        s.params.insert(QStringLiteral("delay_us"), 100);
+        s.maxConsecutiveWorkerFailures = 2;
+        CollectingSink sink;
+        Engine engine(&m_catalog);
+        QElapsedTimer timer;
+        timer.start();
+        const JobSummary summary = run(engine, s, &sink);
+        QVERIFY(timer.elapsed() < 30000);
+        QCOMPARE(summary.status, JobStatus::ExecutorsFailed);
+        QVERIFY2(summary.message.contains(QStringLiteral("every worker died")), qPrintable(summary.message));
+        QVERIFY2(summary.message.contains(a.url()) && summary.message.contains(QStringLiteral("HTTP 500")), qPrintable(summary.message));
+        QVERIFY2(summary.message.contains(b.url()) && summary.message.contains(QStringLiteral("garbled")), qPrintable(summary.message));
+        QVERIFY(summary.elements > 0 && summary.elements < 20000); // the sample and the good batches are kept
+        QVERIFY(!sink.orderBroken);
+        QVERIFY(!sink.complete);
+    }
+
+    void aBatchThatFailsEverywhereFailsItsElementsNotTheJob()
+    {
+        FakeWorker worker(m_sha);
+        worker.setMode(FakeWorker::Mode::FailRow13);
+        JobSpec s = spec(2000, JobSpec::Policy::Remote, {worker.url()});
+        s.sampleSeconds = 0; // the sample would run element 13 locally
+        s.maxBatchRows = 10;
+        CollectingSink sink;
+        Engine engine(&m_catalog);
+        const JobSummary summary = run(engine, s, &sink);
+        QCOMPARE(summary.status, JobStatus::CompletedWithFailures);
+        checkComplete(sink, 2000);
+        QVERIFY(sink.errors.contains(13));
+        QVERIFY2(sink.errors.value(13).contains(QStringLiteral("failed on 3 attempts")), qPrintable(sink.errors.value(13)));
+        QVERIFY(sink.errors.size() <= 10);
+        QVERIFY(!sink.errors.contains(1000));
+    }
+
+    void aWorkerWithAnotherBuildIsNotUsed()
+    {
+        FakeWorker worker(QString(64, QLatin1Char('0')));
+        JobSpec s = spec(2000, JobSpec::Policy::Adaptive, {worker.url()});
+        s.params.insert(QStringLiteral("delay_us"), 50);
+        CollectingSink sink;
+        Engine engine(&m_catalog);
+        QSignalSpy notes(&engine, &Engine::note);
+        const JobSummary summary = run(engine, s, &sink);
+        QCOMPARE(summary.status, JobStatus::Completed);
+        checkComplete(sink, 2000);
+        QCOMPARE(worker.batchesServed(), 0);
+        QCOMPARE(worker.requests(), 0);
+        bool told = false;
+        for (const QList<QVariant> &n : notes)
+            told = told || n.first().toString().contains(QStringLiteral("build of test.control differs"));
+        QVERIFY(told);
+    }
+
+    void paidWorkersWaitForConfirmationWhileLocalWorkGoesOn_data()
+    {
+        QTest::addColumn<bool>("accept");
+        QTest::newRow("accepted") << true;
+        QTest::newRow("declined") << false;
+    }
+
+    void paidWorkersWaitForConfirmationWhileLocalWorkGoesOn()
+    {
+        QFETCH(bool, accept);
+        FakeWorker worker(m_sha, 36.0); // $0.01 per vCPU-second
+        worker.setDelayPerElementUs(100);
+        JobSpec s = spec(8000, JobSpec::Policy::Adaptive, {worker.url()});
+        s.params.insert(QStringLiteral("delay_us"), 100);
+        CountingSink sink;
+        Engine engine(&m_catalog);
+        QSignalSpy asked(&engine, &Engine::confirmationNeeded);
+        QSignalSpy finished(&engine, &Engine::finished);
+        StartError error;
+        QVERIFY(engine.start(s, &sink, &error));
+        QVERIFY(asked.wait(10000));
+        const Estimate estimate = asked.first().first().value<Estimate>();
+        QVERIFY(estimate.paid());
+        QVERIFY(estimate.cost > 0);
+        const qint64 before = engine.progress().done;
+        QTest::qWait(300);
+        QVERIFY2(engine.progress().done > before, "local work must go on while the question waits");
+        QCOMPARE(worker.requests(), 0); // nothing charged before the answer
+        engine.confirmCharges(accept);
+        QVERIFY(finished.wait(60000));
+        const JobSummary summary = finished.first().first().value<JobSummary>();
+        QCOMPARE(summary.status, JobStatus::Completed);
+        QCOMPARE(sink.rows, qint64(8000));
+        QVERIFY(!sink.wrongValues && !sink.orderBroken);
+        if (accept) {
+            QVERIFY(summary.workers[0].elements > 0);
+            QVERIFY(summary.cost > 0);
+            QVERIFY(qAbs(summary.cost - summary.workers[0].charge) < 1e-12);
+        } else {
+            QCOMPARE(summary.workers[0].elements, qint64(0));
+            QCOMPARE(summary.cost, 0.0);
+            QCOMPARE(worker.requests(), 0);
+        }
+    }
+
+    void theSpendingCapStopsPaidBatches()
+    {
+        FakeWorker worker(m_sha, 3600.0, 1); // $1 per vCPU-second
+        worker.setDelayPerElementUs(100);
+        JobSpec s = spec(8000, JobSpec::Policy::Adaptive, {worker.url()});
+        s.params.insert(QStringLiteral("delay_us"), 100);
+        s.maxCost = 0.05; // a few batches' worth
+        CountingSink sink;
+        Engine engine(&m_catalog);
+        const JobSummary summary = run(engine, s, &sink);
+        QCOMPARE(summary.status, JobStatus::Completed);
+        QCOMPARE(sink.rows, qint64(8000));
+        QVERIFY(summary.cost >= 0.05);
+        QVERIFY2(summary.cost < 0.05 + 0.2, qPrintable(QString::number(summary.cost))); // at most the batch in flight over
+        QVERIFY(summary.workers[0].state == QLatin1String("retired"));
+        QVERIFY(summary.localElements > summary.workers[0].elements);
+    }
+
+    void workersCanBeAddedMidJobThroughTheWorkersFile()
+    {
+        FakeWorker worker(m_sha);
+        worker.setDelayPerElementUs(100);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("workers"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("# no workers yet\n");
+        file.close();
+        JobSpec s = spec(10000, JobSpec::Policy::Adaptive, {});
+        s.workersFile = path;
+        s.params.insert(QStringLiteral("delay_us"), 150);
+        CountingSink sink;
+        Engine engine(&m_catalog);
+        QSignalSpy finished(&engine, &Engine::finished);
+        StartError error;
+        QVERIFY(engine.start(s, &sink, &error));
+        QTest::qWait(500);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(worker.url().toUtf8() + "\n");
+        file.close();
+        QVERIFY(finished.wait(60000));
+        const JobSummary summary = finished.first().first().value<JobSummary>();
+        QCOMPARE(summary.status, JobStatus::Completed);
+        QCOMPARE(sink.rows, qint64(10000));
+        QVERIFY(!sink.wrongValues && !sink.orderBroken);
+        QCOMPARE(summary.workers.size(), 1);
+        QVERIFY2(summary.workers[0].elements > 0, qPrintable(summary.workers[0].state + summary.workers[0].lastError));
+    }
+
+    void plainHttpOffThisMachineIsRefusedAtStart()
+    {
+        CountingSink sink;
+        Engine engine(&m_catalog);
+        StartError error;
+        QVERIFY(!engine.start(spec(10, JobSpec::Policy::Adaptive, {QStringLiteral("http://worker.example.org:8750")}), &sink, &error));
+        QCOMPARE(error.kind, StartError::Workers);
+        QVERIFY(error.message.contains(QStringLiteral("--insecure")));
+        QVERIFY(!engine.start(spec(10, JobSpec::Policy::Remote, {}), &sink, &error));
+        QVERIFY(error.message.contains(QStringLiteral("needs workers")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRemoteExecution)
+#include "tst_remoteexecution.moc"
