@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// fastmap-cli against a real fastmap-worker that this test starts on 127.0.0.1.
+#include <QCryptographicHash>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestCliRemote : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    static QString bin(const char *name) { return QStringLiteral(FASTMAP_BINARY_DIR "/bin/") + QLatin1String(name); }
+
+    static QProcessEnvironment environment()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("FASTMAP_PLUGIN_PATH"), QStringLiteral(FASTMAP_TEST_PLUGIN_DIR "/good"));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), QDir::tempPath() + QStringLiteral("/fastmap-cliremote-xdg"));
+        return env;
+    }
+
+    // Starts a worker and returns its URL; the process is stopped by the caller, by its PID.
+    QString startWorker(QProcess &worker, double price)
+    {
+        const QString tokenFile = m_dir.filePath(QStringLiteral("token"));
+        QFile token(tokenFile);
+        if (!token.open(QIODevice::WriteOnly))
+            return {};
+        token.write("s3cret-token-for-tests\n");
+        token.close();
+        token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        worker.setProcessEnvironment(environment());
+        worker.start(bin("fastmap-worker"), {"--listen", "127.0.0.1:0", "--threads", "2", "--db", m_dir.filePath(QStringLiteral("ledger-%1.db").arg(price)),
+                                             "--plugins", QStringLiteral(FASTMAP_TEST_PLUGIN_DIR "/good"), "--token-file", tokenFile,
+                                             "--price-per-vcpu-hour", QString::number(price)});
+        if (!worker.waitForStarted(10000))
+            return {};
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 15000 && !worker.canReadLine())
+            worker.waitForReadyRead(200);
+        const QString line = QString::fromUtf8(worker.readLine()).trimmed();
+        const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("listening on (http://127\\.0\\.0\\.1:\\d+)")).match(line);
+        return m.hasMatch() ? m.captured(1) : QString();
+    }
+
+    static void stop(QProcess &process)
+    {
+        if (process.state() == QProcess::NotRunning)
+            return;
+        process.terminate(); // SIGTERM: the worker drains and exits
+        if (!process.waitForFinished(15000)) {
+            process.kill();
+            process.waitForFinished(5000);
+        }
+    }
+
+    struct Result
+    {
+        int exitCode = -1;
+        QString err;
+    };
+
+    Result runCli(const QStringList &arguments)
+    {
+        QProcess cli;
+        cli.setProcessEnvironment(environment());
+        cli.start(bin("fastmap-cli"), arguments);
+        if (!cli.waitForFinished(120000)) {
+            cli.kill();
+            cli.waitForFinished(5000);
+            return {};
+        }
+        return {cli.exitStatus() == QProcess::NormalExit ? cli.exitCode() : -1, QString::fromUtf8(cli.readAllStandardError())};
+    }
+
+    static QStringList lines(const QString &path)
+    {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        QStringList all = QString::fromUtf8(f.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+        return all;
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void remotePolicyRunsOnTheWorkerAndChargesAddUp()
+    {
+        QProcess worker;
+        const QString url = startWorker(worker, 36.0);
+        QVERIFY2(!url.isEmpty(), qPrintable(worker.readAllStandardError()));
+        const QString out = m_dir.filePath(QStringLiteral("remote.csv"));
+        const Result r = runCli({"run", "test.control", "-i", "range:3000", "-o", out, "-p", "delay_us=100", "--policy", "remote",
+                                 "--worker", url, "--token-file", m_dir.filePath(QStringLiteral("token")), "--yes"});
+        stop(worker);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains(url + QStringLiteral(": ")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("remote cost: $")), qPrintable(r.err));
+        QVERIFY2(!r.err.contains(QStringLiteral("remote cost: $0.0000 ")), qPrintable(r.err));
+        const QStringList rows = lines(out);
+        QCOMPARE(rows.size(), 3001);
+        for (int k = 0; k < 3000; k += 111)
+            QCOMPARE(rows[k + 1].section(',', 0, 0), QString::number(2 * k));
+        QVERIFY(!worker.readAllStandardError().contains("s3cret-token-for-tests"));
+    }
+
+    void withoutATerminalPaidWorkersNeedYesOrMaxCost()
+    {
+        QProcess worker;
+        const QString url = startWorker(worker, 36.0);
+        QVERIFY(!url.isEmpty());
+        const QString out = m_dir.filePath(QStringLiteral("unconfirmed.csv"));
+        const Result r = runCli({"run", "test.control", "-i", "range:3000", "-o", out, "-p", "delay_us=100", "--worker", url,
+                                 "--token-file", m_dir.filePath(QStringLiteral("token"))});
+        stop(worker);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains(QStringLiteral("no terminal to confirm the charges")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("0 elements in 0 batches")), qPrintable(r.err));
+        QCOMPARE(lines(out).size(), 3001);
+    }
+
+    void estimatePrintsTheNumbersAndRunsNothing()
+    {
+        QProcess worker;
+        const QString url = startWorker(worker, 3.6);
+        QVERIFY(!url.isEmpty());
+        QProcess cli;
+        cli.setProcessEnvironment(environment());
+        cli.start(bin("fastmap-cli"), {"estimate", "test.control", "-i", "range:100000", "-p", "delay_us=100", "--worker", url,
+                                       "--token-file", m_dir.filePath(QStringLiteral("token"))});
+        QVERIFY(cli.waitForFinished(60000));
+        stop(worker);
+        QCOMPARE(cli.exitCode(), 0);
+        const QString out = QString::fromUtf8(cli.readAllStandardOutput());
+        for (const char *needle : {"Elements left:", "Time per element:", "Local only:", "With remote workers:", "Remote vCPU-hours:", "Estimated cost:", "$3.6000 per vCPU-hour"})
+            QVERIFY2(out.contains(QLatin1String(needle)), qPrintable(out));
+        const QString ledger = QString::fromUtf8(worker.readAllStandardError());
+        QVERIFY2(ledger.contains(QStringLiteral("after 0 batches")), qPrintable(ledger)); // no batch was sent, nothing charged
+    }
+
+    void aWrongTokenMeansTheWorkerIsNotUsed()
+    {
+        QProcess worker;
+        const QString url = startWorker(worker, 0);
+        QVERIFY(!url.isEmpty());
+        const QString wrong = m_dir.filePath(QStringLiteral("wrong-token"));
+        QFile f(wrong);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not-the-token\n");
+        f.close();
+        const QString out = m_dir.filePath(QStringLiteral("wrongtoken.csv"));
+        Result r = runCli({"run", "test.control", "-i", "range:2000", "-o", out, "-p", "delay_us=100", "--policy", "remote", "--worker", url, "--token-file", wrong});
+        QCOMPARE(r.exitCode, 5);
+        QVERIFY2(r.err.contains(QStringLiteral("401")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(url), qPrintable(r.err));
+        QVERIFY(QFile::exists(out + QStringLiteral(".partial")));
+        r = runCli({"run", "test.control", "-i", "range:2000", "-o", out, "-p", "delay_us=100", "--worker", url, "--token-file", wrong});
+        stop(worker);
+        QCOMPARE(r.exitCode, 0); // adaptive: goes on locally
+        QVERIFY2(r.err.contains(QStringLiteral("not using worker")), qPrintable(r.err));
+    }
+
+    void plainHttpToAnotherHostIsRefused()
+    {
+        const Result r = runCli({"run", "test.control", "-i", "range:10", "-o", m_dir.filePath(QStringLiteral("x.csv")), "--worker", "http://192.0.2.1:8750"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("--insecure")), qPrintable(r.err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliRemote)
+#include "tst_cliremote.moc"
