@@ -11,7 +11,7 @@ packages="
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools linguist-qt6
   qtkeychain-qt6-dev libarchive-dev
   libtbb-dev clang libclang-rt-dev
-  xvfb xauth unzip zstd openssl
+  xvfb xauth unzip zstd openssl bsdutils
 "
 missing=""
 for p in $packages; do

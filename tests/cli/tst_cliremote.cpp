@@ -166,6 +166,56 @@ private slots:
         QVERIFY2(r.err.contains(QStringLiteral("not using worker")), qPrintable(r.err));
     }
 
+    void onATerminalTheCliAsksWhileLocalWorkGoesOn_data()
+    {
+        QTest::addColumn<QByteArray>("answer");
+        QTest::newRow("yes") << QByteArray("y\n");
+        QTest::newRow("no") << QByteArray("n\n");
+    }
+
+    void onATerminalTheCliAsksWhileLocalWorkGoesOn()
+    {
+        QFETCH(QByteArray, answer);
+        if (QStandardPaths::findExecutable(QStringLiteral("script")).isEmpty())
+            QSKIP("script(1) from util-linux is needed for a pseudo-terminal");
+        QProcess worker;
+        const QString url = startWorker(worker, 36.0);
+        QVERIFY(!url.isEmpty());
+        const QString out = m_dir.filePath(QStringLiteral("pty.csv"));
+        const QString command = QStringList{bin("fastmap-cli"), "run", "test.control", "-i", "range:6000", "-o", out, "-p", "delay_us=200", "--worker", url,
+                                            "--token-file", m_dir.filePath(QStringLiteral("token"))}
+                                    .join(QLatin1Char(' '));
+        QProcess pty; // script(1) gives the CLI a terminal on stdin and stderr
+        pty.setProcessEnvironment(environment());
+        pty.start(QStringLiteral("script"), {"-qfec", command, "/dev/null"});
+        QVERIFY(pty.waitForStarted(10000));
+        QByteArray seen;
+        QElapsedTimer timer;
+        timer.start();
+        while (!seen.contains("[y/N]") && timer.elapsed() < 30000 && pty.state() == QProcess::Running) {
+            pty.waitForReadyRead(200);
+            seen += pty.readAll();
+        }
+        QVERIFY2(seen.contains("[y/N]"), seen.constData());
+        QVERIFY(seen.contains("Estimated cost:"));
+        QTest::qWait(500); // local threads work while the question waits
+        pty.write(answer);
+        QVERIFY(pty.waitForFinished(60000));
+        seen += pty.readAll();
+        stop(worker);
+        QCOMPARE(pty.exitCode(), 0);
+        QCOMPARE(lines(out).size(), 6001);
+        const QRegularExpressionMatch local = QRegularExpression(QStringLiteral("local: (\\d+) elements")).match(QString::fromUtf8(seen));
+        QVERIFY2(local.hasMatch() && local.captured(1).toInt() > 200, seen.constData());
+        if (answer.startsWith('y')) {
+            QVERIFY2(seen.contains("Using the remote workers."), seen.constData());
+            QVERIFY2(!seen.contains(": 0 elements in 0 batches"), seen.constData());
+        } else {
+            QVERIFY2(seen.contains("Going on with local threads only."), seen.constData());
+            QVERIFY2(seen.contains(": 0 elements in 0 batches"), seen.constData());
+        }
+    }
+
     void plainHttpToAnotherHostIsRefused()
     {
         const Result r = runCli({"run", "test.control", "-i", "range:10", "-o", m_dir.filePath(QStringLiteral("x.csv")), "--worker", "http://192.0.2.1:8750"});
