@@ -11,10 +11,11 @@ namespace fastmap {
 
 namespace {
 
-void appendDouble(QByteArray &out, double d)
+// Shortest round-trip form for the value's own type: a float 0.1f is "0.1", not "0.10000000149011612".
+template <typename Floating> void appendFloating(QByteArray &out, Floating d)
 {
     char buffer[32];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, d); // shortest round-trip form
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, d);
     out.append(buffer, result.ptr - buffer);
 }
 
@@ -32,8 +33,8 @@ void ValueText::appendPlain(QByteArray &out, const QVariant &value)
     switch (value.typeId()) {
     case QMetaType::UnknownType:
     case QMetaType::Nullptr: return;
-    case QMetaType::Double: appendDouble(out, value.toDouble()); return;
-    case QMetaType::Float: appendDouble(out, value.toFloat()); return;
+    case QMetaType::Double: appendFloating(out, value.toDouble()); return;
+    case QMetaType::Float: appendFloating(out, value.toFloat()); return;
     case QMetaType::Int:
     case QMetaType::LongLong: appendInteger(out, value.toLongLong()); return;
     case QMetaType::UInt:
@@ -106,11 +107,10 @@ void ValueText::appendJson(QByteArray &out, const QVariant &value)
     case QMetaType::Nullptr: out.append("null"); return;
     case QMetaType::Double:
     case QMetaType::Float: {
-        const double d = value.toDouble();
-        if (std::isfinite(d))
-            appendDouble(out, d);
-        else
+        if (!std::isfinite(value.toDouble()))
             out.append("null"); // JSON has no NaN or infinity
+        else
+            appendPlain(out, value);
         return;
     }
     case QMetaType::Int:

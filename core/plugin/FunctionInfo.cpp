@@ -5,6 +5,8 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <cmath>
+
 namespace fastmap {
 
 QStringList FunctionInfo::inputNames() const
@@ -147,8 +149,12 @@ bool parseParameters(const QJsonObject &o, QList<ParameterSpec> *out, QString *e
         const QJsonValue def = p.value("default");
         const bool numeric = spec.type == QLatin1String("integer") || spec.type == QLatin1String("number");
         bool defaultOk = false;
-        if (numeric)
-            defaultOk = def.isDouble() && (spec.type == QLatin1String("number") || def.toDouble() == qint64(def.toDouble()));
+        const double d = def.toDouble();
+        if (spec.type == QLatin1String("number"))
+            defaultOk = def.isDouble();
+        else if (spec.type == QLatin1String("integer"))
+            // Range first: converting 1e30 to qint64 would be undefined.
+            defaultOk = def.isDouble() && std::fabs(d) <= 9.0e18 && d == std::floor(d);
         else if (spec.type == QLatin1String("boolean"))
             defaultOk = def.isBool();
         else
@@ -158,7 +164,7 @@ bool parseParameters(const QJsonObject &o, QList<ParameterSpec> *out, QString *e
             return false;
         }
         if (spec.type == QLatin1String("integer"))
-            spec.defaultValue = qint64(def.toDouble());
+            spec.defaultValue = qint64(d);
         else
             spec.defaultValue = def.toVariant();
         for (const char *bound : {"min", "max"}) {

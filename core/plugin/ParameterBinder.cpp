@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "plugin/ParameterBinder.h"
 
+#include <QLocale>
+
 #include <cmath>
 
 namespace fastmap {
@@ -13,25 +15,37 @@ bool ParameterBinder::convert(const ParameterSpec &spec, const QVariant &value, 
         return false;
     };
     if (spec.type == QLatin1String("integer") || spec.type == QLatin1String("number")) {
+        const bool integer = spec.type == QLatin1String("integer");
         bool ok = false;
         double d = 0;
+        // An integer written out in full is taken as is: a double would round it beyond 2^53.
+        bool exact = false;
+        qint64 whole = 0;
         if (value.typeId() == QMetaType::QString) {
             // Accept 1e6 and 1_000_000 style input for integers as for numbers.
             QString cleaned = text;
             cleaned.remove(QLatin1Char('_'));
+            if (integer)
+                whole = cleaned.toLongLong(&exact);
             d = cleaned.toDouble(&ok);
         } else {
+            if (integer && (value.typeId() == QMetaType::LongLong || value.typeId() == QMetaType::Int))
+                whole = value.toLongLong(&exact);
             d = value.toDouble(&ok);
         }
         if (!ok || !std::isfinite(d))
             return fail(QStringLiteral("'%1' is not a %2").arg(text, spec.type));
-        if (spec.type == QLatin1String("integer") && (d != std::floor(d) || std::fabs(d) > 9.0e18))
+        if (integer && !exact && (d != std::floor(d) || std::fabs(d) > 9.0e18))
             return fail(QStringLiteral("'%1' is not a whole number").arg(text));
+        // Shortest form, so that a bound such as 1234567 is not shown rounded as 1.23457e+06.
+        const auto bound = [](const QVariant &b) {
+            return QString::number(b.toDouble(), 'g', QLocale::FloatingPointShortest);
+        };
         if (spec.minimum.isValid() && d < spec.minimum.toDouble())
-            return fail(QStringLiteral("%1 is below the minimum %2").arg(text).arg(spec.minimum.toDouble()));
+            return fail(QStringLiteral("%1 is below the minimum %2").arg(text, bound(spec.minimum)));
         if (spec.maximum.isValid() && d > spec.maximum.toDouble())
-            return fail(QStringLiteral("%1 is above the maximum %2").arg(text).arg(spec.maximum.toDouble()));
-        *out = spec.type == QLatin1String("integer") ? QVariant(qint64(d)) : QVariant(d);
+            return fail(QStringLiteral("%1 is above the maximum %2").arg(text, bound(spec.maximum)));
+        *out = integer ? QVariant(exact ? whole : qint64(d)) : QVariant(d);
         return true;
     }
     if (spec.type == QLatin1String("boolean")) {
