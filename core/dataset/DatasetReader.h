@@ -25,6 +25,7 @@ public:
     // Appends up to maxRows rows to `out`, which has columns().size() columns.
     // Returns the number of rows appended: 0 at the end of input, -1 on an error (see error()).
     // After an error every later call returns -1.
+    // Rows read before an error in the same call are returned first; the next call then returns -1.
     virtual int read(Table &out, int maxRows) = 0;
 
     // The number of rows when known up front (a range), otherwise -1.

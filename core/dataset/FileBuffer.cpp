@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dataset/FileBuffer.h"
+
+#include <QFileInfo>
+
+#include <algorithm>
+#include <cstring>
+
+namespace fastmap {
+
+bool FileBuffer::open(const QString &path, int chunkBytes, InputError *error)
+{
+    m_path = path;
+    m_chunkBytes = std::max(chunkBytes, 1);
+    if (QFileInfo(path).isDir()) {
+        setError(error, 0, QStringLiteral("is a directory, not a file"));
+        return false;
+    }
+    m_file.setFileName(path);
+    if (!m_file.open(QIODevice::ReadOnly)) {
+        setError(error, 0, QStringLiteral("cannot open: ") + m_file.errorString());
+        return false;
+    }
+    m_fileSize = m_file.isSequential() ? 0 : m_file.size();
+
+    // Enough bytes to see a byte order mark, even with tiny chunks or a slow pipe.
+    while (size() < 3) {
+        const Fill result = fill(error);
+        if (result == Fill::Error)
+            return false;
+        if (result == Fill::End)
+            break;
+    }
+    // Binary files are told at once, not after the rows before their first NUL.
+    if (m_nulOffset >= 0) {
+        binaryError(error);
+        return false;
+    }
+    if (size() >= 3 && std::memcmp(data(), "\xEF\xBB\xBF", 3) == 0)
+        consume(3);
+    if (size() == 0 && fill(error) == Fill::Error)
+        return false;
+    if (size() == 0 && m_atEnd) {
+        setError(error, 0, QStringLiteral("is empty"));
+        return false;
+    }
+    return true;
+}
+
+FileBuffer::Fill FileBuffer::fill(InputError *error)
+{
+    if (m_failed)
+        return Fill::Error;
+    if (m_nulOffset >= 0) {
+        binaryError(error);
+        return Fill::Error;
+    }
+    if (m_atEnd)
+        return Fill::End;
+    // Drop what the reader has consumed: only the unfinished record is carried over.
+    if (m_begin > 0) {
+        const qsizetype rest = size();
+        std::memmove(m_buffer.data(), m_buffer.constData() + m_begin, std::size_t(rest));
+        m_buffer.truncate(rest);
+        m_bufferOffset += m_begin;
+        m_begin = 0;
+    }
+    const qsizetype old = m_buffer.size();
+    m_buffer.resize(old + m_chunkBytes);
+    const qint64 got = m_file.read(m_buffer.data() + old, m_chunkBytes);
+    m_buffer.truncate(old + std::max<qint64>(got, 0));
+    if (got < 0) {
+        setError(error, 0, QStringLiteral("read error: ") + m_file.errorString());
+        return Fill::Error;
+    }
+    if (got == 0) {
+        m_atEnd = true;
+        m_file.close();
+        return Fill::End;
+    }
+    if (const void *nul = std::memchr(m_buffer.constData() + old, 0, std::size_t(got))) {
+        // Hand out the text before the NUL and fail when the reader needs more, so the rows before
+        // it are delivered whatever the chunk size.
+        const qsizetype at = static_cast<const char *>(nul) - m_buffer.constData();
+        m_nulOffset = m_bufferOffset + at;
+        m_buffer.truncate(at);
+        if (at == old) {
+            binaryError(error);
+            return Fill::Error;
+        }
+    }
+    return Fill::Data;
+}
+
+FileBuffer::Fill FileBuffer::nextLine(qint64 maxBytes, QByteArrayView *line, qint64 *lineNumber,
+                                      InputError *error)
+{
+    consume(m_pendingLine);
+    m_pendingLine = 0;
+    qsizetype searched = 0; // bytes known to hold no LF, so refills do not rescan them
+    for (;;) {
+        const char *bytes = data();
+        const qsizetype available = size();
+        const void *lf = std::memchr(bytes + searched, '\n', std::size_t(available - searched));
+        qsizetype length = available;
+        if (lf) {
+            length = static_cast<const char *>(lf) - bytes;
+            m_pendingLine = length + 1;
+        } else {
+            // The line holds at least available - 1 bytes (the last may be the CR of a CRLF):
+            // stop before buffering more than the limit allows.
+            if (available - 1 > maxBytes) {
+                setError(error, m_lines + 1, tooLongMessage(maxBytes));
+                return Fill::Error;
+            }
+            searched = available;
+            const Fill result = fill(error);
+            if (result == Fill::Error)
+                return Fill::Error;
+            if (result == Fill::Data)
+                continue;
+            if (available == 0)
+                return Fill::End;
+            bytes = data(); // fill() moved the bytes to the front of the buffer
+            m_pendingLine = available;
+        }
+        if (length > 0 && bytes[length - 1] == '\r')
+            --length;
+        *lineNumber = ++m_lines;
+        if (length > maxBytes) {
+            setError(error, m_lines, tooLongMessage(maxBytes));
+            return Fill::Error;
+        }
+        *line = QByteArrayView(bytes, length);
+        return Fill::Data;
+    }
+}
+
+double FileBuffer::progress() const
+{
+    if (m_atEnd && size() == 0)
+        return 1.0;
+    if (m_fileSize <= 0)
+        return 0.0;
+    return std::clamp(double(position()) / double(m_fileSize), 0.0, 1.0);
+}
+
+QString FileBuffer::tooLongMessage(qint64 maxBytes)
+{
+    return QStringLiteral("line is longer than the limit of %1 bytes").arg(maxBytes);
+}
+
+void FileBuffer::binaryError(InputError *error)
+{
+    setError(error, 0,
+             QStringLiteral("looks like a binary file (NUL byte at offset %1), not text").arg(m_nulOffset));
+}
+
+void FileBuffer::setError(InputError *error, qint64 line, const QString &message)
+{
+    m_failed = true;
+    if (!error)
+        return;
+    error->file = m_path;
+    error->line = line;
+    error->column = 0;
+    error->message = message;
+}
+
+} // namespace fastmap

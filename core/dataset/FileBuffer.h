@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "dataset/InputError.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QFile>
+
+namespace fastmap {
+
+// A sliding window over a file, refilled a chunk at a time, so a reader holds at most one record
+// plus one chunk however large the file is. Every chunk is checked for NUL bytes on the way in,
+// which is how binary files are told apart from text.
+class FileBuffer
+{
+public:
+    enum class Fill { Data, End, Error };
+
+    // Opens `path` and reads the first chunk. Fails, filling `error`, when the file is missing,
+    // unreadable, a directory, empty or binary. Skips a UTF-8 byte order mark.
+    bool open(const QString &path, int chunkBytes, InputError *error);
+
+    // The bytes read but not consumed yet; valid until the next fill() or nextLine().
+    const char *data() const { return m_buffer.constData() + m_begin; }
+    qsizetype size() const { return m_buffer.size() - m_begin; }
+    void consume(qsizetype bytes) { m_begin += bytes; }
+
+    // Appends the next chunk to data(), which may move. End when the file has no more bytes.
+    Fill fill(InputError *error);
+
+    // The next line without its LF or CRLF (the last line may lack them); valid until the next call.
+    // `lineNumber` is 1-based. A line longer than maxBytes is an error.
+    Fill nextLine(qint64 maxBytes, QByteArrayView *line, qint64 *lineNumber, InputError *error);
+
+    // File offset of data().
+    qint64 position() const { return m_bufferOffset + m_begin; }
+    double progress() const;
+
+    QString path() const { return m_path; }
+
+    // The message for a record that would not fit under the limit.
+    static QString tooLongMessage(qint64 maxBytes);
+
+private:
+    void setError(InputError *error, qint64 line, const QString &message);
+    void binaryError(InputError *error);
+
+    QString m_path;
+    QFile m_file;
+    QByteArray m_buffer;
+    qsizetype m_begin = 0;     // start of the unconsumed bytes in m_buffer
+    qint64 m_bufferOffset = 0; // file offset of m_buffer[0]
+    qint64 m_fileSize = 0;     // 0 for pipes and other sequential files, whose size is unknown
+    qsizetype m_chunkBytes = 64 * 1024;
+    bool m_atEnd = false;
+    bool m_failed = false;
+    qint64 m_nulOffset = -1;     // the first NUL byte, once read; the buffer ends before it
+    qint64 m_lines = 0;          // lines handed out by nextLine()
+    qsizetype m_pendingLine = 0; // bytes of the last line handed out, consumed on the next call
+};
+
+} // namespace fastmap
