@@ -266,8 +266,10 @@ void WorkerServer::serveFunctions(const QHttpServerRequest &request, QHttpServer
     std::optional<TokenIdentity> identity;
     if (!authorize(request, responder, &identity))
         return;
-    send(responder, QHttpServerResponse(QByteArrayLiteral("application/json"),
-                                        jsonBody(QJsonObject{{"functions", m_functions}})));
+    QJsonObject body{{"functions", m_functions}};
+    if (identity->credits) // lets a client see the balance before it sends a batch
+        body.insert("creditsLeft", std::max(0.0, *identity->credits));
+    send(responder, QHttpServerResponse(QByteArrayLiteral("application/json"), jsonBody(body)));
 }
 
 void WorkerServer::serveMetrics(const QHttpServerRequest &request, QHttpServerResponder &&responder)

@@ -370,6 +370,7 @@ private slots:
         QCOMPARE(control.value("sha256").toString(), m_pluginHash);
         QCOMPARE(control.value("inputs").toArray(), QJsonArray{"x"});
         QCOMPARE(control.value("outputs").toArray(), (QJsonArray{"twice", "thread"}));
+        QVERIFY(!QJsonDocument::fromJson(r.body).object().contains("creditsLeft")); // tester has no limit
     }
 
     void batchRoundTrip()
@@ -600,8 +601,10 @@ private slots:
         // 1000 USD per vCPU-second: a few milliseconds of CPU use the credits up.
         std::unique_ptr<WorkerProcess> worker = startWorker({"--db", db, "--price-per-vcpu-hour", "3600000"});
         QVERIFY(worker);
+        HttpResult r = get(worker->url + "/v1/functions", token);
+        QCOMPARE(QJsonDocument::fromJson(r.body).object().value("creditsLeft").toDouble(), 0.001);
         const QByteArray body = BatchCodec::encodeRequest(controlBatch(10, {{"delay_us", 1000}}));
-        HttpResult r = post(worker->url + "/v1/batches", body, token);
+        r = post(worker->url + "/v1/batches", body, token);
         QCOMPARE(r.status, 200);
         BatchResponse response;
         QString error;
