@@ -78,7 +78,11 @@ BatchOutcome BatchExecutor::execute(const QByteArray &body, const TokenIdentity 
                 .arg(*identity.credits));
 
     const double cpuStart = threadCpuSeconds();
-    const std::shared_ptr<const Function> function = m_catalog->instantiate(info->id, bound, &error);
+    std::shared_ptr<const Function> function;
+    {
+        QMutexLocker lock(&m_instantiateMutex);
+        function = m_catalog->instantiate(info->id, bound, &error);
+    }
     if (!function) {
         // A plugin that cannot be loaded is this worker's fault; one that refuses its parameters is the
         // batch's.

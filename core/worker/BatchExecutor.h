@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QMutex>
 #include <QString>
 
 namespace fastmap {
@@ -39,6 +40,9 @@ public:
 
 private:
     PluginCatalog *m_catalog;
+    // PluginCatalog::instantiate loads a plugin on first use through a QPluginLoader that must
+    // not be used by two threads at once; creating a function is cheap next to running a batch.
+    mutable QMutex m_instantiateMutex;
     QHash<QString, QString> m_hashes;
     double m_pricePerVcpuHour;
 };

@@ -61,6 +61,10 @@ qint64 IdleTimeoutTcpServer::pendingWriteBytes() const
 
 void IdleTimeoutTcpServer::track(QTcpSocket *socket)
 {
+    // Bounds what one connection can buffer even when nobody reads it (QHttpServer stops reading
+    // a connection whose request it cannot parse): a little more than the request limit.
+    if (m_receiveLimit > 0)
+        socket->setReadBufferSize(m_receiveLimit + 64 * 1024);
     Connection connection;
     connection.lastActivity.start();
     m_connections.insert(socket, connection);
@@ -88,9 +92,9 @@ void IdleTimeoutTcpServer::onReadyRead(QTcpSocket *socket)
     // Too much for one request: stop the HTTP server from buffering more, answer 413, close.
     it->closing = true;
     disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
-    const QByteArray body = QByteArrayLiteral("request too large: more than ") +
-                            QByteArray::number(m_receiveLimit) +
-                            QByteArrayLiteral(" bytes before the end of the request\n");
+    const QByteArray body =
+        QByteArrayLiteral("the request is too large for this worker (see its --max-request-bytes); "
+                          "send smaller batches\n");
     socket->write(QByteArrayLiteral(
                       "HTTP/1.1 413 Payload Too Large\r\nContent-Type: text/plain\r\nConnection: close\r\n"
                       "Content-Length: ") +
@@ -168,6 +172,11 @@ void IdleTimeoutTcpServer::sweep()
             it->closing = true;
             it->lastActivity.start();
             socket->disconnectFromHost();
+        } else if (socket->state() == QAbstractSocket::UnconnectedState) {
+            // Closed, but nobody deletes it: QHttpServer drops its connections to a socket whose
+            // request it could not parse.
+            m_connections.erase(it);
+            socket->deleteLater();
         } else {
             socket->abort();
         }

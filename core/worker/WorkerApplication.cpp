@@ -13,6 +13,7 @@
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
 #include <QTimer>
 
 #include <atomic>
@@ -91,6 +92,13 @@ void setUpParser(QCommandLineParser &parser, const QString &description)
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     parser.setApplicationDescription(description);
     parser.addHelpOption();
+}
+
+// QCommandLineParser names the executable's path; name the command instead.
+QString helpText(const QCommandLineParser &parser, const QString &command)
+{
+    static const QRegularExpression program(QStringLiteral("^Usage: \\S+"));
+    return parser.helpText().replace(program, QStringLiteral("Usage: fastmap-worker ") + command);
 }
 
 QString usd(double value)
@@ -199,7 +207,8 @@ int WorkerApplication::runServe(const QStringList &arguments)
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), cmd);
     if (parser.isSet(QStringLiteral("help"))) {
-        m_out << parser.helpText() << kServeNotes << WorkerConfig::environmentHelp() << '\n' << kExitCodes;
+        m_out << helpText(parser, cmd) << kServeNotes << WorkerConfig::environmentHelp() << '\n'
+              << kExitCodes;
         m_out.flush();
         return ExitSuccess;
     }
@@ -317,7 +326,7 @@ int WorkerApplication::runTokens(const QStringList &arguments)
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), cmd);
     if (parser.isSet(QStringLiteral("help"))) {
-        m_out << parser.helpText();
+        m_out << helpText(parser, cmd);
         m_out.flush();
         return ExitSuccess;
     }
@@ -437,7 +446,7 @@ int WorkerApplication::runCredits(const QStringList &arguments)
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), cmd);
     if (parser.isSet(QStringLiteral("help"))) {
-        m_out << parser.helpText();
+        m_out << helpText(parser, cmd);
         m_out.flush();
         return ExitSuccess;
     }

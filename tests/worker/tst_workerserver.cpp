@@ -220,7 +220,7 @@ class TestWorkerServer : public QObject
         return wait(send("POST", url, body, token));
     }
 
-    BatchRequest controlBatch(int rows, const QVariantMap &params = {}) const
+    BatchRequest controlBatch(int rows, const QVariantMap &params = {}, qint64 first = 0) const
     {
         BatchRequest request;
         request.functionId = QStringLiteral("test.control");
@@ -231,7 +231,7 @@ class TestWorkerServer : public QObject
         request.firstRow = 0;
         request.rows = Table(1, rows);
         for (int r = 0; r < rows; ++r)
-            request.rows.set(r, 0, qint64(r));
+            request.rows.set(r, 0, first + r);
         return request;
     }
 
@@ -634,23 +634,47 @@ private slots:
     {
         const QString db = m_dir.filePath("small.db");
         const QByteArray token = addToken("small", db);
-        std::unique_ptr<WorkerProcess> worker = startWorker({"--db", db, "--max-request-bytes", "2000"});
+        std::unique_ptr<WorkerProcess> worker = startWorker({"--db", db, "--max-request-bytes", "4000000"});
         QVERIFY(worker);
-        const QByteArray body = BatchCodec::encodeRequest(controlBatch(1000));
-        QVERIFY(body.size() > 2000);
-        HttpResult r = post(worker->url + "/v1/batches", body, token);
+        // About 10 bytes per row: 450000 rows are over the limit, 350000 under it.
+        const QByteArray tooBig = BatchCodec::encodeRequest(controlBatch(450000, {}, qint64(1) << 40));
+        QVERIFY(tooBig.size() > 4000000 && tooBig.size() < 5000000);
+        HttpResult r = post(worker->url + "/v1/batches", tooBig, token);
         QCOMPARE(r.status, 413);
+        QVERIFY2(r.body.contains("4000000"), r.body.constData());
         // Authentication is checked first.
-        QCOMPARE(post(worker->url + "/v1/batches", body, "wrong").status, 401);
+        QCOMPARE(post(worker->url + "/v1/batches", tooBig, "wrong").status, 401);
+        // A body just under the limit, arriving in many reads, is served.
+        const QByteArray large = BatchCodec::encodeRequest(controlBatch(350000, {}, qint64(1) << 40));
+        QVERIFY(large.size() > 3000000 && large.size() < 4000000);
+        r = post(worker->url + "/v1/batches", large, token);
+        QCOMPARE(r.status, 200);
+        BatchResponse response;
+        QString error;
+        QVERIFY2(BatchCodec::decodeResponse(r.body, 350000, 2, &response, &error), qPrintable(error));
+        QCOMPARE(response.output.values().at(349999, 0).toLongLong(), 2 * ((qint64(1) << 40) + 349999));
         // Far beyond the limit, the connection is cut before the body is all read: 413 or a closed
         // connection.
-        r = post(worker->url + "/v1/batches", QByteArray(3 * 1024 * 1024, 'x'), token);
+        r = post(worker->url + "/v1/batches", QByteArray(12 * 1024 * 1024, 'x'), token);
         QVERIFY2(r.status == 413 || (r.status == 0 && r.error != QNetworkReply::NoError),
                  qPrintable(r.errorString));
         QVERIFY(!r.timedOut);
         QCOMPARE(post(worker->url + "/v1/batches", BatchCodec::encodeRequest(controlBatch(10)), token).status,
                  200);
         QCOMPARE(stopWorker(*worker), 0);
+    }
+
+    void malformedHttpDoesNotHurt()
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_main->port);
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write("\x01\x02 this is not HTTP at all\r\n\r\n");
+        QVERIFY(socket.waitForBytesWritten(5000));
+        QTest::qWait(200);
+        socket.abort();
+        QCOMPARE(get(m_main->url + "/v1/health").status, 200);
+        QCOMPARE(m_main->process->state(), QProcess::Running);
     }
 
     void aClientThatLeavesMidBatchDoesNotHurt()
