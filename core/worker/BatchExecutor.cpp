@@ -11,6 +11,16 @@ namespace fastmap {
 
 namespace {
 
+// Client-supplied text quoted in an answer or a log line: one line, and not too long.
+QString quoted(const QString &text, int maximum = 120)
+{
+    QString line = text.left(maximum);
+    for (QChar &c : line)
+        if (c.category() == QChar::Other_Control)
+            c = QLatin1Char('?');
+    return text.size() > maximum ? line + QStringLiteral("...") : line;
+}
+
 BatchOutcome refuse(BatchOutcome outcome, int status, const QString &reason)
 {
     outcome.status = status;
@@ -39,7 +49,7 @@ BatchOutcome BatchExecutor::execute(const QByteArray &body, const TokenIdentity 
     QString error;
     if (!BatchCodec::decodeRequest(body, &request, &error))
         return refuse(outcome, 400, QStringLiteral("cannot decode the batch: ") + error);
-    outcome.functionId = request.functionId;
+    outcome.functionId = quoted(request.functionId);
     outcome.rows = request.rows.rowCount();
 
     const FunctionInfo *info = m_catalog->find(request.functionId);
@@ -47,7 +57,7 @@ BatchOutcome BatchExecutor::execute(const QByteArray &body, const TokenIdentity 
         return refuse(
             outcome, 404,
             QStringLiteral("function \"%1\" is not installed on this worker (GET /v1/functions lists them)")
-                .arg(request.functionId));
+                .arg(outcome.functionId));
     const QString hash = m_hashes.value(info->id);
     if (request.functionVersion != info->version ||
         request.pluginSha256.compare(hash, Qt::CaseInsensitive) != 0)
@@ -57,19 +67,20 @@ BatchOutcome BatchExecutor::execute(const QByteArray &body, const TokenIdentity 
                 "function \"%1\": the client has version %2 (plugin sha256 %3) but this worker has "
                 "version %4 (plugin sha256 %5); both sides need the same plugin build")
                 .arg(info->id,
-                     request.functionVersion.isEmpty() ? QStringLiteral("(none)") : request.functionVersion,
-                     request.pluginSha256.isEmpty() ? QStringLiteral("(none)") : request.pluginSha256,
+                     request.functionVersion.isEmpty() ? QStringLiteral("(none)")
+                                                       : quoted(request.functionVersion),
+                     request.pluginSha256.isEmpty() ? QStringLiteral("(none)") : quoted(request.pluginSha256),
                      info->version, hash));
 
     QVariantMap bound;
     if (!ParameterBinder::bind(*info, request.params, &bound, &error))
-        return refuse(outcome, 400, QStringLiteral("bad parameters: ") + error);
+        return refuse(outcome, 400, QStringLiteral("bad parameters: ") + quoted(error, 400));
     const QStringList inputs = info->inputNames();
     if (request.columns != inputs)
         return refuse(outcome, 400,
                       QStringLiteral("function \"%1\" takes the columns [%2], but the batch has [%3]")
                           .arg(info->id, inputs.join(QStringLiteral(", ")),
-                               request.columns.join(QStringLiteral(", "))));
+                               quoted(request.columns.join(QStringLiteral(", ")), 400)));
     if (m_pricePerVcpuHour > 0 && identity.credits && *identity.credits <= 0)
         return refuse(
             outcome, 402,

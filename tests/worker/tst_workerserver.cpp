@@ -446,6 +446,11 @@ private slots:
         r = post(url, BatchCodec::encodeRequest(request), m_token);
         QCOMPARE(r.status, 404);
         QVERIFY(r.body.contains("no.such"));
+        // A huge or multi-line name is quoted short, on one line.
+        request.functionId = QString(100000, QLatin1Char('f')) + QStringLiteral("\nfake log line");
+        r = post(url, BatchCodec::encodeRequest(request), m_token);
+        QCOMPARE(r.status, 404);
+        QVERIFY2(r.body.size() < 1000 && r.body.count('\n') == 1, r.body.left(200).constData());
         // Another version.
         request = controlBatch(2);
         request.functionVersion = QStringLiteral("9.9.9");
