@@ -221,8 +221,8 @@ bool WorkerServer::expectMethod(const QHttpServerRequest &request, QHttpServerRe
     return false;
 }
 
-bool WorkerServer::authorize(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                             std::optional<TokenIdentity> *identity)
+int WorkerServer::authorize(const QHttpServerRequest &request, QHttpServerResponder &responder,
+                            std::optional<TokenIdentity> *identity)
 {
     QString error;
     if (!m_authenticator->authenticate(header(request, QByteArrayLiteral("Authorization")), *m_ledger,
@@ -230,20 +230,20 @@ bool WorkerServer::authorize(const QHttpServerRequest &request, QHttpServerRespo
         std::fprintf(stderr, "fastmap-worker: error: cannot read the ledger: %s\n", qPrintable(error));
         std::fflush(stderr);
         sendText(responder, 500, QStringLiteral("the worker cannot read its ledger; try another worker"));
-        return false;
+        return 500;
     }
     if (*identity)
-        return true;
+        return 0;
     if (m_config.noAuth) {
         *identity = TokenIdentity{QLatin1String(Ledger::kAnonymousName), std::nullopt};
-        return true;
+        return 0;
     }
     sendText(responder, 401,
              header(request, QByteArrayLiteral("Authorization")).isEmpty()
                  ? QStringLiteral("this worker needs a token: send Authorization: Bearer TOKEN")
                  : QStringLiteral("the token is not known to this worker"),
              {{QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer realm=\"fastmap-worker\"")}});
-    return false;
+    return 401;
 }
 
 void WorkerServer::serveHealth(const QHttpServerRequest &request, QHttpServerResponder &&responder)
@@ -264,7 +264,7 @@ void WorkerServer::serveFunctions(const QHttpServerRequest &request, QHttpServer
     if (!expectMethod(request, responder, QHttpServerRequest::Method::Get, QByteArrayLiteral("GET")))
         return;
     std::optional<TokenIdentity> identity;
-    if (!authorize(request, responder, &identity))
+    if (authorize(request, responder, &identity) != 0)
         return;
     QJsonObject body{{"functions", m_functions}};
     if (identity->credits) // lets a client see the balance before it sends a batch
@@ -291,7 +291,7 @@ void WorkerServer::serveMissing(const QHttpServerRequest &request, QHttpServerRe
         responder, 404,
         QStringLiteral("no such endpoint: %1 (this worker serves /v1/health, /v1/functions, /v1/batches and "
                        "/metrics)")
-            .arg(request.url().path()));
+            .arg(request.url().path().left(200)));
 }
 
 void WorkerServer::serveBatch(const QHttpServerRequest &request, QHttpServerResponder &&responder)
@@ -301,9 +301,10 @@ void WorkerServer::serveBatch(const QHttpServerRequest &request, QHttpServerResp
     if (!expectMethod(request, responder, QHttpServerRequest::Method::Post, QByteArrayLiteral("POST")))
         return;
     std::optional<TokenIdentity> identity;
-    if (!authorize(request, responder, &identity)) {
-        logBatch(QStringLiteral("-"), QStringLiteral("-"), 0, clock.elapsed(), 0, 0, 401,
-                 QStringLiteral("no valid token"));
+    if (const int status = authorize(request, responder, &identity); status != 0) {
+        logBatch(QStringLiteral("-"), QStringLiteral("-"), 0, clock.elapsed(), 0, 0, status,
+                 status == 401 ? QStringLiteral("no valid token")
+                               : QStringLiteral("the ledger cannot be read"));
         return;
     }
     const QString name = identity->name;

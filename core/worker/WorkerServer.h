@@ -67,9 +67,10 @@ private:
     // Answers 405 and returns false unless the request uses `method`.
     bool expectMethod(const QHttpServerRequest &request, QHttpServerResponder &responder,
                       QHttpServerRequest::Method method, const QByteArray &allow);
-    // Finds the caller's token; answers 401 (or 500 when the ledger cannot be read) and returns false.
-    bool authorize(const QHttpServerRequest &request, QHttpServerResponder &responder,
-                   std::optional<TokenIdentity> *identity);
+    // Finds the caller's token and returns 0; else answers 401 (or 500 when the ledger cannot be
+    // read) and returns that status.
+    int authorize(const QHttpServerRequest &request, QHttpServerResponder &responder,
+                  std::optional<TokenIdentity> *identity);
     void send(QHttpServerResponder &responder, QHttpServerResponse &&response);
     void sendText(QHttpServerResponder &responder, int status, const QString &text,
                   const QList<std::pair<QByteArray, QByteArray>> &headers = {});
