@@ -7,7 +7,7 @@ packages="
   build-essential cmake ninja-build pkg-config git ca-certificates
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
   qt6-httpserver-dev qt6-websockets-dev
-  qt6-charts-dev libqt6opengl6-dev libgl-dev
+  qt6-charts-dev libqt6opengl6-dev libgl-dev qt6-svg-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools linguist-qt6
   qtkeychain-qt6-dev libarchive-dev
   libtbb-dev clang libclang-rt-dev

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// fastmap: the desktop app. Everything but main() is in ui/ and core/.
+#include "AppSettings.h"
+#include "LanguageLoader.h"
+#include "MainWindow.h"
+#include "ParameterForm.h"
+#include "plugin/PluginCatalog.h"
+#include "util/Version.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Fastmap"));
+    QApplication::setApplicationName(QStringLiteral("fastmap"));
+    QApplication::setApplicationVersion(fastmap::versionString());
+    fastmap::LanguageLoader::install(&app, fastmap::AppSettings().language());
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Fastmap Desktop: runs a function over every element of a dataset."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("DATASET"),
+                                 QApplication::translate("main", "A dataset to open."),
+                                 QStringLiteral("[DATASET]"));
+    const QCommandLineOption function(QStringLiteral("function"),
+                                      QApplication::translate("main", "Select this function."),
+                                      QStringLiteral("ID"));
+    const QCommandLineOption param(QStringLiteral("param"),
+                                   QApplication::translate("main", "Set a parameter (repeatable)."),
+                                   QStringLiteral("NAME=VALUE"));
+    const QCommandLineOption run(QStringLiteral("run"),
+                                 QApplication::translate("main", "Start the job at once."));
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QStringLiteral("Save a picture of the window after the job and quit."),
+                                  QStringLiteral("FILE"));
+    screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({function, param, run, screenshot});
+    parser.process(app);
+
+    fastmap::PluginCatalog catalog;
+    catalog.scan(fastmap::PluginCatalog::defaultSearchPaths());
+    fastmap::MainWindow window(&catalog);
+    window.show();
+    if (!parser.positionalArguments().isEmpty())
+        window.openDataset(parser.positionalArguments().first());
+    if (parser.isSet(function))
+        window.selectFunction(parser.value(function));
+    for (const QString &assignment : parser.values(param))
+        window.parameterForm()->setValue(assignment.section(QLatin1Char('='), 0, 0),
+                                         assignment.section(QLatin1Char('='), 1));
+    if (parser.isSet(screenshot)) {
+        window.setScreenshotOnFinish(parser.value(screenshot));
+        QObject::connect(&window, &fastmap::MainWindow::screenshotTaken, &app, &QApplication::quit);
+    }
+    if (parser.isSet(run) || parser.isSet(screenshot))
+        QTimer::singleShot(200, &window, [&window] {
+            if (!window.run())
+                QApplication::exit(1);
+        });
+    return app.exec();
+}

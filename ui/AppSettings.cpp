@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "AppSettings.h"
+
+namespace fastmap {
+
+AppSettings::AppSettings() = default;
+
+QStringList AppSettings::workers() const
+{
+    return m_settings.value(QStringLiteral("remote/workers")).toStringList();
+}
+
+void AppSettings::setWorkers(const QStringList &urls)
+{
+    m_settings.setValue(QStringLiteral("remote/workers"), urls);
+}
+
+JobSpec::Policy AppSettings::defaultPolicy() const
+{
+    return policyFromName(
+        m_settings.value(QStringLiteral("run/policy"), QStringLiteral("adaptive")).toString());
+}
+
+void AppSettings::setDefaultPolicy(JobSpec::Policy policy)
+{
+    m_settings.setValue(QStringLiteral("run/policy"), policyName(policy));
+}
+
+bool AppSettings::confirmCharges() const
+{
+    return m_settings.value(QStringLiteral("remote/confirmCharges"), true).toBool();
+}
+
+void AppSettings::setConfirmCharges(bool confirm)
+{
+    m_settings.setValue(QStringLiteral("remote/confirmCharges"), confirm);
+}
+
+double AppSettings::spendCap() const
+{
+    return m_settings.value(QStringLiteral("remote/spendCap"), -1.0).toDouble();
+}
+
+void AppSettings::setSpendCap(double usd)
+{
+    m_settings.setValue(QStringLiteral("remote/spendCap"), usd);
+}
+
+int AppSettings::threads() const
+{
+    return qMax(0, m_settings.value(QStringLiteral("run/threads"), 0).toInt());
+}
+
+void AppSettings::setThreads(int threads)
+{
+    m_settings.setValue(QStringLiteral("run/threads"), threads);
+}
+
+double AppSettings::batchSeconds() const
+{
+    const double s = m_settings.value(QStringLiteral("run/batchSeconds"), 0.2).toDouble();
+    return s > 0 ? s : 0.2;
+}
+
+void AppSettings::setBatchSeconds(double seconds)
+{
+    m_settings.setValue(QStringLiteral("run/batchSeconds"), seconds);
+}
+
+QString AppSettings::language() const
+{
+    return m_settings.value(QStringLiteral("ui/language")).toString();
+}
+
+void AppSettings::setLanguage(const QString &language)
+{
+    m_settings.setValue(QStringLiteral("ui/language"), language);
+}
+
+QStringList AppSettings::recentFiles() const
+{
+    return m_settings.value(QStringLiteral("ui/recentFiles")).toStringList();
+}
+
+void AppSettings::addRecentFile(const QString &path)
+{
+    QStringList files = recentFiles();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kMaxRecentFiles)
+        files.removeLast();
+    m_settings.setValue(QStringLiteral("ui/recentFiles"), files);
+}
+
+QByteArray AppSettings::windowGeometry() const
+{
+    return m_settings.value(QStringLiteral("ui/geometry")).toByteArray();
+}
+
+QByteArray AppSettings::windowState() const
+{
+    return m_settings.value(QStringLiteral("ui/state")).toByteArray();
+}
+
+void AppSettings::setWindow(const QByteArray &geometry, const QByteArray &state)
+{
+    m_settings.setValue(QStringLiteral("ui/geometry"), geometry);
+    m_settings.setValue(QStringLiteral("ui/state"), state);
+}
+
+QString AppSettings::policyName(JobSpec::Policy policy)
+{
+    switch (policy) {
+    case JobSpec::Policy::Local: return QStringLiteral("local");
+    case JobSpec::Policy::Remote: return QStringLiteral("remote");
+    case JobSpec::Policy::Adaptive: break;
+    }
+    return QStringLiteral("adaptive");
+}
+
+JobSpec::Policy AppSettings::policyFromName(const QString &name)
+{
+    if (name == QLatin1String("local"))
+        return JobSpec::Policy::Local;
+    if (name == QLatin1String("remote"))
+        return JobSpec::Policy::Remote;
+    return JobSpec::Policy::Adaptive;
+}
+
+} // namespace fastmap

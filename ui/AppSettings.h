@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/JobSpec.h"
+
+#include <QSettings>
+#include <QStringList>
+
+namespace fastmap {
+
+// The app's persistent settings (QSettings). Tokens are not here: see TokenStore.
+class AppSettings
+{
+public:
+    AppSettings();
+
+    QStringList workers() const;
+    void setWorkers(const QStringList &urls);
+    JobSpec::Policy defaultPolicy() const;
+    void setDefaultPolicy(JobSpec::Policy policy);
+    bool confirmCharges() const;
+    void setConfirmCharges(bool confirm);
+    double spendCap() const; // USD; < 0: none
+    void setSpendCap(double usd);
+    int threads() const; // 0: one per core
+    void setThreads(int threads);
+    double batchSeconds() const;
+    void setBatchSeconds(double seconds);
+    QString language() const; // empty: the system's
+    void setLanguage(const QString &language);
+    QStringList recentFiles() const;
+    void addRecentFile(const QString &path);
+    QByteArray windowGeometry() const;
+    QByteArray windowState() const;
+    void setWindow(const QByteArray &geometry, const QByteArray &state);
+
+    // Policy names as stored: "local", "remote", "adaptive".
+    static QString policyName(JobSpec::Policy policy);
+    static JobSpec::Policy policyFromName(const QString &name);
+
+    static constexpr int kMaxRecentFiles = 8;
+
+private:
+    mutable QSettings m_settings;
+};
+
+} // namespace fastmap

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "JobController.h"
+
+#include "ErrorTableModel.h"
+#include "GuiResultSink.h"
+#include "ResultTableModel.h"
+#include "WorkerTableModel.h"
+#include "output/ResultWriter.h"
+#include "output/ValueText.h"
+
+#include <QFile>
+
+namespace fastmap {
+
+namespace {
+constexpr int kWorkerPollMs = 500;
+}
+
+JobController::JobController(PluginCatalog *catalog, QObject *parent)
+    : QObject(parent), m_engine(catalog), m_sink(std::make_unique<GuiResultSink>()),
+      m_results(new ResultTableModel(this)), m_errors(new ErrorTableModel(this)),
+      m_workers(new WorkerTableModel(this))
+{
+    connect(m_sink.get(), &GuiResultSink::begun, this, &JobController::onBegun, Qt::QueuedConnection);
+    connect(m_sink.get(), &GuiResultSink::batchReady, this, &JobController::onBatch, Qt::QueuedConnection);
+    connect(&m_engine, &Engine::progressChanged, this, &JobController::onProgress);
+    connect(&m_engine, &Engine::note, this, &JobController::noteAdded);
+    connect(&m_engine, &Engine::estimateReady, this, [this](const Estimate &estimate) {
+        m_live.setEstimatedCost(estimate.cost);
+        emit estimateReady(estimate);
+    });
+    connect(&m_engine, &Engine::confirmationNeeded, this, &JobController::confirmationNeeded);
+    connect(&m_engine, &Engine::finished, this, &JobController::onFinished);
+    m_workerPoll.setInterval(kWorkerPollMs);
+    connect(&m_workerPoll, &QTimer::timeout, this, &JobController::pollWorkers);
+}
+
+JobController::~JobController()
+{
+    if (m_engine.isRunning()) {
+        m_engine.cancel();
+        m_engine.wait();
+    }
+}
+
+bool JobController::start(const JobSpec &spec, QString *error)
+{
+    m_retrying = false;
+    m_retryIndexes.clear();
+    m_results->reset({}, {});
+    m_errors->clear();
+    m_live.clear();
+    return launch(spec, error);
+}
+
+bool JobController::launch(const JobSpec &spec, QString *error)
+{
+    if (m_engine.isRunning()) {
+        *error = tr("A job is already running.");
+        return false;
+    }
+    StartError startError;
+    if (!m_engine.start(spec, m_sink.get(), &startError)) {
+        *error = startError.message;
+        return false;
+    }
+    if (!m_retrying)
+        m_spec = spec;
+    m_summary = {};
+    m_workerPoll.start();
+    emit runningChanged(true);
+    return true;
+}
+
+bool JobController::retryFailed(QString *error)
+{
+    const QList<qint64> failed = m_results->failedRows();
+    if (failed.isEmpty()) {
+        *error = tr("No element failed.");
+        return false;
+    }
+    if (m_engine.isRunning()) {
+        *error = tr("A job is already running.");
+        return false;
+    }
+    // The failed elements' inputs become a small CSV dataset of their own.
+    m_retryDir = std::make_unique<QTemporaryDir>();
+    QFile file(m_retryDir->filePath(QStringLiteral("retry.csv")));
+    if (!m_retryDir->isValid() || !file.open(QIODevice::WriteOnly)) {
+        *error = tr("Cannot write the elements to retry: %1").arg(file.errorString());
+        return false;
+    }
+    const QStringList columns = m_results->datasetColumns();
+    QByteArray bytes;
+    for (int c = 0; c < columns.size(); ++c) {
+        if (c)
+            bytes.append(',');
+        ValueText::appendCsvText(bytes, columns.at(c).toUtf8());
+    }
+    bytes.append("\r\n");
+    for (qint64 row : failed) {
+        for (int c = 0; c < columns.size(); ++c) {
+            if (c)
+                bytes.append(',');
+            ValueText::appendCsv(bytes, m_results->value(row, c, true));
+        }
+        bytes.append("\r\n");
+    }
+    file.write(bytes);
+    file.close();
+    JobSpec spec = m_spec;
+    spec.input = file.fileName();
+    spec.datasetOptions.format = DatasetFormat::Csv;
+    spec.datasetOptions.csvDelimiter = ',';
+    m_retrying = true;
+    m_retryIndexes = failed;
+    if (!launch(spec, error)) {
+        m_retrying = false;
+        return false;
+    }
+    return true;
+}
+
+void JobController::pause()
+{
+    m_engine.pause();
+}
+
+void JobController::resume()
+{
+    m_engine.resume();
+}
+
+void JobController::cancel()
+{
+    m_engine.cancel();
+}
+
+void JobController::confirmCharges(bool accepted)
+{
+    m_engine.confirmCharges(accepted);
+}
+
+bool JobController::isRunning() const
+{
+    return m_engine.isRunning();
+}
+
+bool JobController::isPaused() const
+{
+    return m_engine.isPaused();
+}
+
+bool JobController::exportResults(const QString &path, QString *error) const
+{
+    ResultFormat format;
+    if (!ResultWriter::formatFor(QString(), path, &format, error))
+        return false;
+    ResultWriterOptions options;
+    options.keepInput = true;
+    const std::unique_ptr<ResultWriter> writer = ResultWriter::create(format, path, options);
+    return m_results->writeTo(writer.get(), error);
+}
+
+void JobController::onBegun(const QStringList &datasetColumns, const QStringList &outputColumns)
+{
+    if (!m_retrying)
+        m_results->reset(datasetColumns, outputColumns);
+}
+
+void JobController::onBatch(const BatchResult &result)
+{
+    if (!m_retrying) {
+        m_results->appendBatch(result);
+        m_errors->appendFailures(result, m_results->datasetColumns());
+        m_live.addBatch(result);
+        emit liveDataChanged();
+        return;
+    }
+    const Table &out = result.output.values();
+    for (int r = 0; r < result.batch.size(); ++r) {
+        const qint64 k = result.batch.firstRow + r;
+        if (k < 0 || k >= m_retryIndexes.size())
+            continue;
+        QVariantList outputs;
+        for (int c = 0; c < out.columnCount(); ++c)
+            outputs.append(out.at(r, c));
+        m_results->replaceElement(m_retryIndexes.at(k), outputs,
+                                  result.output.failed(r) ? result.output.error(r) : QString());
+    }
+}
+
+void JobController::onProgress(const JobProgress &progress)
+{
+    if (!m_retrying) {
+        m_live.addProgress(progress.elapsedSeconds, progress.done, progress.total, progress.cost);
+        emit liveDataChanged();
+    }
+    emit progressChanged(progress);
+}
+
+void JobController::pollWorkers()
+{
+    m_workers->setStats(m_engine.workerStats());
+}
+
+void JobController::onFinished(const JobSummary &summary)
+{
+    m_workerPoll.stop();
+    m_summary = summary;
+    if (!summary.workers.isEmpty())
+        m_workers->setStats(summary.workers);
+    if (m_retrying) {
+        m_errors->rebuild(*m_results);
+        m_retrying = false;
+    }
+    emit liveDataChanged();
+    emit runningChanged(false);
+    emit finished(summary);
+}
+
+} // namespace fastmap

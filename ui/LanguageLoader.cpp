@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "LanguageLoader.h"
+
+#include <QCoreApplication>
+#include <QLibraryInfo>
+#include <QTranslator>
+
+namespace fastmap {
+
+QString LanguageLoader::install(QCoreApplication *app, const QString &language)
+{
+    const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
+    auto *translator = new QTranslator(app);
+    if (!translator->load(locale, QStringLiteral("fastmap"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+        delete translator;
+        return {};
+    }
+    app->installTranslator(translator);
+    auto *qt = new QTranslator(app);
+    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        app->installTranslator(qt);
+    else
+        delete qt;
+    QLocale::setDefault(locale);
+    return locale.name().section(QLatin1Char('_'), 0, 0);
+}
+
+QStringList LanguageLoader::available()
+{
+    return {QStringLiteral("en"), QStringLiteral("de"), QStringLiteral("fr")};
+}
+
+QString LanguageLoader::displayName(const QString &language)
+{
+    return QLocale(language).nativeLanguageName();
+}
+
+} // namespace fastmap

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QHash>
+#include <QTimer>
+#include <QWidget>
+
+class QChart;
+class QChartView;
+class QComboBox;
+class QLabel;
+class QLineSeries;
+class QValueAxis;
+
+namespace fastmap {
+
+class JobController;
+
+// The live plots: throughput per executor, progress, cost against the estimate, and a
+// histogram of an output column. Redraws are coalesced to one per kFrameMs at most, and each
+// series is replaced whole from thinned data.
+class LiveView : public QWidget
+{
+    Q_OBJECT
+public:
+    static constexpr int kFrameMs = 40;
+
+    explicit LiveView(JobController *controller, QWidget *parent = nullptr);
+
+    void setOutputColumns(const QStringList &columns);
+    // Renders the four plots into a PNG or SVG file (by extension).
+    bool exportTo(const QString &path, QString *error);
+    int redrawCount() const { return m_redraws; }
+
+public slots:
+    void markDirty() { m_dirty = true; }
+    void redraw();
+
+private:
+    QChartView *addChart(const QString &title, QChart **chart);
+    QLineSeries *throughputSeries(const QString &executor);
+    void drawThroughput(int pixels);
+    void drawProgress(int pixels);
+    void drawCost(int pixels);
+    void drawHistogram();
+
+    JobController *m_controller;
+    QTimer m_frame;
+    bool m_dirty = false;
+    int m_redraws = 0;
+    QChart *m_throughputChart = nullptr;
+    QChart *m_progressChart = nullptr;
+    QChart *m_costChart = nullptr;
+    QChart *m_histogramChart = nullptr;
+    QHash<QString, QLineSeries *> m_throughput;
+    QLineSeries *m_progress;
+    QLineSeries *m_cost;
+    QLineSeries *m_estimate;
+    QLineSeries *m_histogram;
+    QComboBox *m_column;
+    QLabel *m_eta;
+    QWidget *m_plots;
+};
+
+} // namespace fastmap

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLineEdit;
+class QSpinBox;
+
+namespace fastmap {
+
+class AppSettings;
+class TokenStore;
+
+// Edits the app's settings; the token goes to the keychain through TokenStore.
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    SettingsDialog(AppSettings *settings, TokenStore *tokens, QWidget *parent = nullptr);
+
+    void save();
+
+private:
+    AppSettings *m_settings;
+    TokenStore *m_tokens;
+    QComboBox *m_policy;
+    QCheckBox *m_confirm;
+    QDoubleSpinBox *m_cap;
+    QSpinBox *m_threads;
+    QDoubleSpinBox *m_batchSeconds;
+    QComboBox *m_language;
+    QLineEdit *m_token;
+};
+
+} // namespace fastmap
