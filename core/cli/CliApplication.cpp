@@ -5,6 +5,8 @@
 #include "cli/ProgressBar.h"
 #include "dataset/Dataset.h"
 #include "engine/Engine.h"
+#include "jobs/JobDescription.h"
+#include "jobs/ResultCache.h"
 #include "output/ResultWriter.h"
 #include "output/ValueText.h"
 #include "plugin/PluginCatalog.h"
@@ -53,6 +55,13 @@ const char *const kMainHelp =
     "                            run a function over a dataset, locally and on workers\n"
     "  estimate FUNCTION_ID --input INPUT [options]\n"
     "                            time a sample and print the time and cost estimate\n"
+    "  jobs [--json]             list jobs, newest first\n"
+    "  show JOB                  show one job, with its job log\n"
+    "  resume JOB                finish a job that was stopped or killed\n"
+    "  export JOB --output FILE.zip|FILE.tar.zst\n"
+    "                            write results, errors, job log and manifest to an archive\n"
+    "  rm JOB                    remove a job and its stored results\n"
+    "  cache [--clear]           show or clear the persistent result cache\n"
     "  help [COMMAND]            show help for a command\n"
     "\n"
     "INPUT is a .csv/.tsv, .jsonl/.ndjson or .txt file, or range:N for the integers 0..N-1\n"
@@ -147,6 +156,18 @@ int CliApplication::exec(const QStringList &arguments)
         return runPreview(subArguments);
     if (command == QLatin1String("estimate"))
         return runEstimate(subArguments);
+    if (command == QLatin1String("jobs"))
+        return runJobs(subArguments);
+    if (command == QLatin1String("show"))
+        return runShow(subArguments);
+    if (command == QLatin1String("rm"))
+        return runRm(subArguments);
+    if (command == QLatin1String("resume"))
+        return runResume(subArguments);
+    if (command == QLatin1String("export"))
+        return runExport(subArguments);
+    if (command == QLatin1String("cache"))
+        return runCache(subArguments);
     return usageError(QStringLiteral("unknown command \"%1\"").arg(command));
 }
 
@@ -445,7 +466,8 @@ int CliApplication::runRun(const QStringList &arguments)
     const QCommandLineOption stopOnError(QStringLiteral("stop-on-error"), QStringLiteral("Stop at the first failed element; rows so far go to OUTPUT.partial."));
     const QCommandLineOption progress(QStringLiteral("progress"), QStringLiteral("Show progress on stderr even when it is not a terminal."));
     const QCommandLineOption quiet(QStringList{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("No progress and no summary; errors only."));
-    parser.addOptions({output, format, keepInput, stopOnError, progress, quiet});
+    const QCommandLineOption cache(QStringLiteral("cache"), QStringLiteral("use (default), refresh or off: the persistent result cache. use takes cached results and computes only what is missing; refresh computes everything and stores it; off leaves the cache alone."), QStringLiteral("MODE"), QStringLiteral("use"));
+    parser.addOptions({output, format, keepInput, stopOnError, progress, quiet, cache});
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), QStringLiteral("run"));
     if (parser.isSet(QStringLiteral("help"))) {
@@ -470,20 +492,16 @@ int CliApplication::runRun(const QStringList &arguments)
     writerOptions.keepInput = parser.isSet(keepInput);
     const std::unique_ptr<ResultWriter> writer = ResultWriter::create(resultFormat, parser.value(output), writerOptions);
 
+    ResultCache::Mode cacheMode = ResultCache::Mode::Use;
+    if (!ResultCache::modeFromName(parser.value(cache), &cacheMode))
+        return usageError(QStringLiteral("--cache: \"%1\" is not use, refresh or off").arg(parser.value(cache)), cmd);
+    JobDescription description;
+    description.spec = spec;
+    description.output = parser.value(output) == QLatin1String("-") ? QStringLiteral("-") : QFileInfo(parser.value(output)).absoluteFilePath();
+    description.format = resultFormat;
+    description.writerOptions = writerOptions;
     const bool quietMode = parser.isSet(quiet);
-    JobSummary summary;
-    const int started = runJob(spec, writer.get(), quietMode, !quietMode && (parser.isSet(progress) || ::isatty(STDERR_FILENO) == 1), &summary);
-    if (started != ExitSuccess)
-        return started;
-
-    const bool completed = summary.status == JobStatus::Completed || summary.status == JobStatus::CompletedWithFailures;
-    if (!quietMode || !completed) {
-        printSummary(summary);
-        if (writer->path() != QLatin1String("-") && !writer->finalPath().isEmpty())
-            m_err << "Results: " << writer->finalPath() << " (" << writer->rowsWritten() << " rows)\n";
-        m_err.flush();
-    }
-    return exitCodeFor(summary.status);
+    return runRecorded(description, QString(), quietMode, !quietMode && (parser.isSet(progress) || ::isatty(STDERR_FILENO) == 1), cacheMode);
 }
 
 int CliApplication::runEstimate(const QStringList &arguments)
@@ -559,7 +577,8 @@ void CliApplication::printSummary(const JobSummary &summary)
     m_err.flush();
 }
 
-int CliApplication::runJob(const JobSpec &spec, ResultSink *sink, bool quiet, bool showProgress, JobSummary *summary)
+int CliApplication::runJob(const JobSpec &spec, ResultSink *sink, bool quiet, bool showProgress, JobSummary *summary,
+                           StoredResults *stored, ResultCache *cache, ResultCache::Mode cacheMode)
 {
     loadCatalog();
     if (!m_catalog->find(spec.functionId)) {
@@ -568,6 +587,8 @@ int CliApplication::runJob(const JobSpec &spec, ResultSink *sink, bool quiet, bo
     }
     const bool terminal = ::isatty(STDERR_FILENO) == 1;
     Engine engine(m_catalog);
+    engine.setStoredResults(stored);
+    engine.setResultCache(cache, int(cacheMode));
     StartError startError;
     if (!engine.start(spec, sink, &startError)) {
         m_err << "fastmap-cli: " << startError.message << '\n';

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "jobs/ResultCache.h"
+
 #include <QStringList>
 #include <QTextStream>
 
@@ -8,7 +10,10 @@ namespace fastmap {
 
 class PluginCatalog;
 class ResultSink;
+class StoredResults;
 struct JobSpec;
+struct JobDescription;
+class JobStore;
 struct JobSummary;
 
 // fastmap-cli: every subcommand, kept out of main() so tests can drive it in-process.
@@ -31,8 +36,20 @@ private:
     int runEstimate(const QStringList &arguments);
     // Runs a job to its end, with progress, notes and the charges question. Returns a start error's
     // exit code, or ExitSuccess with `summary` filled.
-    int runJob(const JobSpec &spec, ResultSink *sink, bool quiet, bool showProgress, JobSummary *summary);
+    int runJob(const JobSpec &spec, ResultSink *sink, bool quiet, bool showProgress, JobSummary *summary,
+               StoredResults *stored = nullptr, ResultCache *cache = nullptr, ResultCache::Mode cacheMode = ResultCache::Mode::Off);
     void printSummary(const JobSummary &summary);
+
+    // Jobs (JobCommands.cpp).
+    int runJobs(const QStringList &arguments);
+    int runShow(const QStringList &arguments);
+    int runRm(const QStringList &arguments);
+    int runResume(const QStringList &arguments);
+    int runExport(const QStringList &arguments);
+    int runCache(const QStringList &arguments);
+    // Runs a job and records it in the job store; with `resumeId`, finishes that job instead.
+    int runRecorded(JobDescription &description, const QString &resumeId, bool quiet, bool showProgress, ResultCache::Mode cacheMode);
+    bool openStore(JobStore *store);
     int usageError(const QString &message, const QString &command = {});
     void loadCatalog();
 

@@ -29,6 +29,8 @@ struct BatchResult
     qint64 startNs = 0; // since the job started
     qint64 durationNs = 0;
     QByteArray encoded; // filled by a sink's prepare() on the worker thread, written in order later
+    QByteArray stored;  // the same for a job store's record of the batch
+    bool fromStore = false; // replayed from an earlier run of the job, not computed now
 };
 
 } // namespace fastmap

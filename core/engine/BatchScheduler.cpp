@@ -44,8 +44,12 @@ bool BatchScheduler::next(int maxRows, Batch *batch)
             m_changed.wait(&m_mutex);
             continue;
         }
-        if (takeLocked(lock, maxRows, batch))
-            return true;
+        if (takeLocked(lock, maxRows, batch)) {
+            if (!m_interceptor || !m_interceptor(*batch))
+                return true;
+            lock.relock(); // the interceptor completed it; take the next one
+            continue;
+        }
         // The input just ended (the lock is still held): wait for batches that may come back.
     }
 }
@@ -66,14 +70,22 @@ BatchScheduler::Pull BatchScheduler::tryNext(int maxRows, Batch *batch)
         return m_completed >= m_nextSequence ? Pull::Done : Pull::Wait;
     if (!mayIssueLocked())
         return Pull::Wait;
-    if (takeLocked(lock, maxRows, batch))
+    if (takeLocked(lock, maxRows, batch)) {
+        if (m_interceptor && m_interceptor(*batch))
+            return Pull::Wait; // completed from the store; ask again
         return Pull::Batch;
+    }
     // The input just ended; the lock is still held.
     return m_completed >= m_nextSequence && m_requeued.empty() ? Pull::Done : Pull::Wait;
 }
 
 bool BatchScheduler::takeLocked(QMutexLocker<QMutex> &lock, int maxRows, Batch *batch)
 {
+    if (m_plan) {
+        const int planned = m_plan(m_nextRow);
+        if (planned > 0)
+            maxRows = planned;
+    }
     Table rows(int(m_reader->columns().size()));
     rows.reserveRows(maxRows);
     const int n = m_reader->read(rows, qMax(1, maxRows));

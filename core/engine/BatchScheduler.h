@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <optional>
 
 namespace fastmap {
@@ -36,6 +37,12 @@ public:
     void completed(const Batch &batch);
     // The output has consumed every batch before `sequence` + 1.
     void emitted(qint64 sequence);
+
+    // Resuming a job replays its stored batches with their original boundaries: the plan says how
+    // many rows the batch starting at a row must have (0: any). A batch the interceptor takes
+    // (returns true) is complete without reaching an executor.
+    void setBatchPlan(std::function<int(qint64 firstRow)> plan) { m_plan = std::move(plan); }
+    void setInterceptor(std::function<bool(Batch &batch)> interceptor) { m_interceptor = std::move(interceptor); }
 
     void cancel();
     void setPaused(bool paused);
@@ -74,6 +81,8 @@ private:
     bool m_paused = false;
     std::optional<InputError> m_inputError;
     std::atomic<double> m_progress{0};
+    std::function<int(qint64)> m_plan;
+    std::function<bool(Batch &)> m_interceptor;
 };
 
 } // namespace fastmap

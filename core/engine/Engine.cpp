@@ -7,6 +7,8 @@
 #include "engine/ColumnMapping.h"
 #include "engine/ProgressMeter.h"
 #include "engine/ReorderBuffer.h"
+#include "engine/StoredResults.h"
+#include "jobs/ResultCache.h"
 #include "plugin/ParameterBinder.h"
 #include "plugin/PluginCatalog.h"
 #include "remote/RemotePool.h"
@@ -29,6 +31,8 @@ namespace fastmap {
 namespace {
 // What starting and feeding one more thread costs; below this the job runs in-process.
 constexpr double kThreadStartupSeconds = 0.001;
+// Looking an element up in the cache costs a few microseconds; cheaper functions just run.
+constexpr double kCacheMinSecondsPerElement = 20e-6;
 } // namespace
 
 QString jobStatusName(JobStatus status)
@@ -87,6 +91,15 @@ struct Engine::Run
     double bytesInPerElement = 0;
     double bytesOutPerElement = 0;
 
+    // Resume and the element cache.
+    StoredResults *stored = nullptr;
+    ResultCache *cache = nullptr;
+    ResultCache::Mode cacheMode = ResultCache::Mode::Off;
+    QByteArray cacheKeyPrefix;
+    std::atomic<bool> cacheActive{false};
+    std::atomic<qint64> cacheHits{0};
+    std::atomic<qint64> storedRows{0};
+
     // Local executor statistics.
     QMutex localMutex;
     qint64 localBatches = 0;
@@ -110,7 +123,10 @@ struct Engine::Run
         result.batch = std::move(batch);
         QElapsedTimer timer;
         timer.start();
-        BatchRunner::run(*function, result.batch.functionInput(), result.output);
+        if (cacheActive)
+            runThroughCache(result);
+        else
+            BatchRunner::run(*function, result.batch.functionInput(), result.output);
         result.durationNs = timer.nsecsElapsed();
         result.batch.input = Table(); // the projection is no longer needed; free it early
         sizer->record(result.batch.size(), result.durationNs * 1e-9);
@@ -122,6 +138,70 @@ struct Engine::Run
         }
         sink->prepare(result);
         return result;
+    }
+
+    // Takes what the cache knows, computes the rest, and remembers what was computed.
+    void runThroughCache(BatchResult &result)
+    {
+        const Table &input = result.batch.functionInput();
+        const int rows = input.rowCount();
+        std::vector<QByteArray> keys(static_cast<std::size_t>(rows));
+        for (int r = 0; r < rows; ++r)
+            keys[std::size_t(r)] = ResultCache::elementKey(cacheKeyPrefix, input.rowData(r), input.columnCount());
+        std::vector<char> found(std::size_t(rows), 0);
+        int hits = 0;
+        if (cacheMode == ResultCache::Mode::Use)
+            hits = cache->lookup(keys, outputColumns, &result.output, &found);
+        cacheHits.fetch_add(hits, std::memory_order_relaxed);
+        if (hits == rows)
+            return;
+        std::vector<char> computed(std::size_t(rows), 0);
+        if (hits == 0) {
+            BatchRunner::run(*function, input, result.output);
+            computed.assign(std::size_t(rows), 1);
+        } else {
+            Table missing(input.columnCount(), rows - hits);
+            std::vector<int> where;
+            for (int r = 0; r < rows; ++r) {
+                if (found[std::size_t(r)])
+                    continue;
+                const int m = int(where.size());
+                for (int c = 0; c < input.columnCount(); ++c)
+                    missing.set(m, c, input.at(r, c));
+                where.push_back(r);
+                computed[std::size_t(r)] = 1;
+            }
+            BatchOutput partial(outputColumns, missing.rowCount());
+            BatchRunner::run(*function, missing, partial);
+            for (int m = 0; m < int(where.size()); ++m) {
+                if (partial.failed(m)) {
+                    result.output.fail(where[std::size_t(m)], partial.error(m));
+                    continue;
+                }
+                for (int c = 0; c < outputColumns; ++c)
+                    result.output.values().set(where[std::size_t(m)], c, partial.values().at(m, c));
+            }
+        }
+        cache->store(keys, result.output, computed);
+    }
+
+    // The scheduler's interceptor on resume: a batch already stored is delivered, not computed.
+    bool replayStored(Batch &batch)
+    {
+        BatchResult result;
+        if (!stored->load(batch.firstRow, batch.size(), outputColumns, &result.output))
+            return false;
+        result.batch = std::move(batch);
+        result.batch.input = Table();
+        result.fromStore = true;
+        result.executor = QStringLiteral("stored");
+        storedRows.fetch_add(result.batch.size(), std::memory_order_relaxed);
+        sink->prepare(result);
+        Batch marker;
+        marker.sequence = result.batch.sequence;
+        reorder.push(std::move(result));
+        scheduler->completed(marker);
+        return true;
     }
 
     void workLoop(const QString &executor)
@@ -188,16 +268,31 @@ struct Engine::Run
         reorder.wakeAll();
     }
 
+    // The driver is also the one that delivers, so it must never block waiting for the output to
+    // move (stored batches replayed on resume fill the reorder buffer without it computing).
+    bool pullOnDriver(int maxRows, Batch *batch)
+    {
+        for (;;) {
+            switch (scheduler->tryNext(maxRows, batch)) {
+            case BatchScheduler::Pull::Batch: return true;
+            case BatchScheduler::Pull::Done: return false;
+            case BatchScheduler::Pull::Wait: deliver(10); break;
+            }
+        }
+    }
+
     // The serial sample: growing batches until sampleSeconds of work, which measures the time per element.
     void sample()
     {
-        if (spec.sampleSeconds <= 0)
-            return; // the sizer was seeded from the cost hint
+        if (spec.sampleSeconds <= 0) {
+            activateCache(); // the sizer was seeded from the cost hint
+            return;
+        }
         double busy = 0;
         qint64 rows = 0;
         int size = 1;
         Batch batch;
-        while (!cancelRequested && busy < spec.sampleSeconds && scheduler->next(size, &batch)) {
+        while (!cancelRequested && busy < spec.sampleSeconds && pullOnDriver(size, &batch)) {
             const bool measureBytes = wantsRemote() && batch.size() >= 16 && bytesInPerElement == 0;
             if (measureBytes) {
                 BatchRequest request = remoteContext.requestTemplate;
@@ -222,6 +317,15 @@ struct Engine::Run
         if (rows > 0)
             sizer->seed(busy / double(rows));
         summary.sampleSecondsPerElement = rows > 0 ? busy / double(rows) : 0;
+        activateCache();
+    }
+
+    void activateCache()
+    {
+        if (!cache || cacheMode == ResultCache::Mode::Off)
+            return;
+        // Refresh always writes; use only pays off when computing costs more than a lookup.
+        cacheActive = cacheMode == ResultCache::Mode::Refresh || sizer->secondsPerElement() >= kCacheMinSecondsPerElement;
     }
 
     qint64 estimatedRemainingRows() const
@@ -269,7 +373,7 @@ struct Engine::Run
     {
         summary.ranInProcess = true;
         Batch batch;
-        while (scheduler->next(sizer->nextSize(), &batch)) {
+        while (pullOnDriver(sizer->nextSize(), &batch)) {
             BatchResult result = execute(std::move(batch), QStringLiteral("local"));
             Batch marker;
             marker.sequence = result.batch.sequence;
@@ -501,6 +605,8 @@ struct Engine::Run
         summary.localElements = localElements;
         summary.localBusySeconds = localBusySeconds;
         summary.cost = spending.total();
+        summary.cacheHits = cacheHits.load();
+        summary.storedElements = storedRows.load();
         summary.remoteVcpuSeconds = spending.vcpuSeconds();
         const std::optional<InputError> inputError = scheduler->inputError();
         if (outputFailed) {
@@ -629,6 +735,17 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
     run->spec.maxBatchRows = qMax(1, spec.maxBatchRows);
     const int inFlight = spec.maxBatchesInFlight > 0 ? spec.maxBatchesInFlight : 4 * run->threads;
     run->scheduler = std::make_unique<BatchScheduler>(run->reader.get(), projection, inFlight);
+    if (m_stored) {
+        Run *r = run.get();
+        run->stored = m_stored;
+        run->scheduler->setBatchPlan([r](qint64 firstRow) { return r->stored->plannedRows(firstRow); });
+        run->scheduler->setInterceptor([r](Batch &batch) { return r->replayStored(batch); });
+    }
+    if (m_cache && m_cacheMode != int(ResultCache::Mode::Off)) {
+        run->cache = m_cache;
+        run->cacheMode = ResultCache::Mode(m_cacheMode);
+        run->cacheKeyPrefix = ResultCache::keyPrefix(info->id, info->version, m_catalog->pluginHash(info->id), params);
+    }
     run->sizer = std::make_unique<BatchSizer>(spec.batchTargetSeconds, run->spec.maxBatchRows);
     if (spec.sampleSeconds <= 0)
         run->sizer->seed(info->costNsPerElement * 1e-9);

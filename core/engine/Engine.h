@@ -13,6 +13,8 @@
 namespace fastmap {
 
 class PluginCatalog;
+class ResultCache;
+class StoredResults;
 
 struct StartError
 {
@@ -30,6 +32,11 @@ class Engine : public QObject
 public:
     explicit Engine(PluginCatalog *catalog, QObject *parent = nullptr);
     ~Engine() override;
+
+    // For the next start(): results of an earlier run to replay instead of computing (resume).
+    void setStoredResults(StoredResults *stored) { m_stored = stored; }
+    // For the next start(): the persistent element cache and how to use it.
+    void setResultCache(ResultCache *cache, int mode) { m_cache = cache; m_cacheMode = mode; }
 
     // Checks everything that can be checked up front, then starts the job in the background.
     // The sink must outlive the job.
@@ -67,6 +74,9 @@ private:
 
     struct Run;
     PluginCatalog *m_catalog;
+    StoredResults *m_stored = nullptr;
+    ResultCache *m_cache = nullptr;
+    int m_cacheMode = 2; // ResultCache::Mode::Off
     std::unique_ptr<Run> m_run;
     QTimer m_progressTimer;
 };

@@ -61,6 +61,8 @@ struct JobSummary
     bool remoteUsed = false;
     Estimate estimate;
     bool estimated = false;
+    qint64 cacheHits = 0;      // elements served by the persistent cache
+    qint64 storedElements = 0; // elements replayed from an earlier run (resume)
 };
 
 } // namespace fastmap

@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// fastmap-cli's job commands: every run is a job in the store, which can be listed, shown,
+// resumed after a crash, exported and removed.
+#include "cli/CliApplication.h"
+
+#include "cli/ExitCode.h"
+#include "cli/ProgressBar.h"
+#include "engine/Engine.h"
+#include "jobs/JobDescription.h"
+#include "jobs/ArchiveWriter.h"
+#include "jobs/JobExporter.h"
+#include "jobs/JobRecorder.h"
+#include "jobs/JobStore.h"
+#include "jobs/ResultCache.h"
+#include "plugin/PluginCatalog.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <csignal>
+#include <unistd.h>
+
+namespace fastmap {
+
+namespace {
+
+QJsonObject summaryToJson(const JobSummary &s)
+{
+    QJsonArray workers;
+    for (const RemoteStats &w : s.workers)
+        workers.append(QJsonObject{{"url", w.url}, {"elements", double(w.elements)}, {"batches", double(w.batches)},
+                                   {"charge", w.charge}, {"vcpuSeconds", w.vcpuSeconds}, {"faults", double(w.failures)},
+                                   {"state", w.state}, {"lastError", w.lastError}});
+    QJsonObject o{{"status", jobStatusName(s.status)},
+                  {"elements", double(s.elements)},
+                  {"failed", double(s.failed)},
+                  {"seconds", s.seconds},
+                  {"secondsPerElement", s.sampleSecondsPerElement},
+                  {"threads", s.threads},
+                  {"message", s.message},
+                  {"localElements", double(s.localElements)},
+                  {"cost", s.cost},
+                  {"cacheHits", double(s.cacheHits)},
+                  {"storedElements", double(s.storedElements)},
+                  {"workers", workers}};
+    if (s.estimated)
+        o.insert("estimate", QJsonObject{{"cost", s.estimate.cost},
+                                         {"localOnlySeconds", s.estimate.localOnlySeconds},
+                                         {"withRemoteSeconds", s.estimate.withRemoteSeconds}});
+    return o;
+}
+
+bool processAlive(qint64 pid)
+{
+    return pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno == EPERM);
+}
+
+// A job whose process died without saying so is "interrupted", not "running".
+QString displayedState(const JobRecord &job)
+{
+    if (job.state == QLatin1String("running") && !processAlive(qint64(job.spec.value("pid").toDouble())))
+        return QStringLiteral("interrupted");
+    return job.state;
+}
+
+QJsonObject jobToJson(const JobRecord &job)
+{
+    return QJsonObject{{"id", job.id},
+                       {"state", displayedState(job)},
+                       {"created", job.created.toUTC().toString(Qt::ISODate)},
+                       {"updated", job.updated.toUTC().toString(Qt::ISODate)},
+                       {"function", job.functionId()},
+                       {"input", job.input()},
+                       {"output", job.output()},
+                       {"elementsStored", double(job.elements)},
+                       {"failed", double(job.failed)},
+                       {"spec", job.spec},
+                       {"summary", job.summary}};
+}
+
+} // namespace
+
+bool CliApplication::openStore(JobStore *store)
+{
+    QString error;
+    if (store->open(&error))
+        return true;
+    m_err << "fastmap-cli: " << error << '\n';
+    m_err.flush();
+    return false;
+}
+
+int CliApplication::runRecorded(JobDescription &d, const QString &resumeId, bool quiet, bool showProgress,
+                                ResultCache::Mode cacheMode)
+{
+    loadCatalog();
+    const FunctionInfo *info = m_catalog->find(d.spec.functionId);
+    if (!info) {
+        m_err << "fastmap-cli: no function \"" << d.spec.functionId << "\" is installed (see `fastmap-cli functions`)\n";
+        return ExitInput;
+    }
+    DatasetFingerprint fingerprint;
+    QString error;
+    if (!DatasetFingerprint::of(d.spec.input, &fingerprint, &error)) {
+        m_err << "fastmap-cli: " << error << '\n';
+        return ExitInput;
+    }
+    const QString pluginSha = m_catalog->pluginHash(info->id);
+    if (!resumeId.isEmpty()) {
+        // GNU parallel's rule: a resumed job must be the same job.
+        if (info->version != d.functionVersion || pluginSha != d.pluginSha256) {
+            m_err << "fastmap-cli: cannot resume job " << resumeId << ": the plugin of " << info->id << " changed (version "
+                  << d.functionVersion << ", SHA-256 " << d.pluginSha256.left(12) << "… then; version " << info->version
+                  << ", SHA-256 " << pluginSha.left(12) << "… now). Run it again as a new job.\n";
+            return ExitInput;
+        }
+        const QString changed = fingerprint.differenceFrom(d.dataset);
+        if (!changed.isEmpty()) {
+            m_err << "fastmap-cli: cannot resume job " << resumeId << ": the dataset " << d.spec.input << " changed: " << changed
+                  << ". Run it again as a new job.\n";
+            return ExitInput;
+        }
+    }
+    d.functionVersion = info->version;
+    d.pluginSha256 = pluginSha;
+    d.dataset = fingerprint;
+    d.pid = QCoreApplication::applicationPid();
+
+    JobStore store;
+    const bool recording = store.open(&error);
+    if (!recording)
+        m_err << "warning: " << error << "; this job is not recorded and cannot be resumed\n";
+    const QString jobId = resumeId.isEmpty() ? JobStore::newJobId() : resumeId;
+    std::unique_ptr<JobStoreResults> stored;
+    if (recording) {
+        if (resumeId.isEmpty()) {
+            JobRecord record;
+            record.id = jobId;
+            record.state = QStringLiteral("running");
+            record.spec = d.toJson();
+            if (!store.create(record, &error)) {
+                m_err << "fastmap-cli: " << error << '\n';
+                return ExitOutput;
+            }
+        } else {
+            qint64 storedRows = 0;
+            stored = std::make_unique<JobStoreResults>(store.path(), jobId, store.batchPlan(jobId, &storedRows));
+            store.setState(jobId, QStringLiteral("running"), {}, &error);
+            store.setSpec(jobId, d.toJson(), &error); // it names this process now
+            if (!quiet)
+                m_err << "Resuming job " << jobId << ": " << storedRows << " elements are stored; computing the rest.\n";
+        }
+        if (!quiet)
+            m_err << "Job " << jobId << '\n';
+    }
+
+    std::unique_ptr<ResultCache> cache;
+    if (cacheMode != ResultCache::Mode::Off) {
+        cache = std::make_unique<ResultCache>(ResultCache::defaultPath());
+        if (!cache->open(&error)) {
+            m_err << "warning: " << error << "; running without the cache\n";
+            cache.reset();
+        }
+    }
+
+    const std::unique_ptr<ResultWriter> writer = ResultWriter::create(d.format, d.output, d.writerOptions);
+    JobRecorder recorder(writer.get(), store.path(), jobId);
+    ResultSink *sink = recording ? static_cast<ResultSink *>(&recorder) : writer.get();
+    JobSummary summary;
+    const int started = runJob(d.spec, sink, quiet, showProgress, &summary, stored.get(), cache.get(), cacheMode);
+    if (started != ExitSuccess) {
+        if (recording && resumeId.isEmpty())
+            store.remove(jobId, &error); // nothing ran: no job to keep
+        return started;
+    }
+    if (cache)
+        cache->evict();
+    if (recording)
+        store.setState(jobId, jobStatusName(summary.status), summaryToJson(summary), &error);
+
+    const bool completed = summary.status == JobStatus::Completed || summary.status == JobStatus::CompletedWithFailures;
+    if (!quiet || !completed) {
+        printSummary(summary);
+        if (summary.cacheHits > 0)
+            m_err << "  " << summary.cacheHits << " elements came from the cache\n";
+        if (writer->path() != QLatin1String("-") && !writer->finalPath().isEmpty())
+            m_err << "Results: " << writer->finalPath() << " (" << writer->rowsWritten() << " rows)\n";
+        if (recording && !completed && summary.status != JobStatus::OutputFailed)
+            m_err << "Finish it later with: fastmap-cli resume " << jobId << '\n';
+        m_err.flush();
+    }
+    return summary.status == JobStatus::Completed ? ExitSuccess
+           : summary.status == JobStatus::CompletedWithFailures || summary.status == JobStatus::StoppedOnError ? ExitElementsFailed
+           : summary.status == JobStatus::Cancelled ? ExitInterrupted
+           : summary.status == JobStatus::OutputFailed ? ExitOutput
+           : summary.status == JobStatus::ExecutorsFailed ? ExitWorkers
+                                                             : ExitInput;
+}
+
+int CliApplication::runJobs(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.setApplicationDescription(QStringLiteral("Lists the recorded jobs, newest first: id, state, function, input, output."));
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    parser.addOption(json);
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), QStringLiteral("jobs"));
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_out << parser.helpText();
+        return ExitSuccess;
+    }
+    JobStore store;
+    if (!openStore(&store))
+        return ExitOutput;
+    const QList<JobRecord> jobs = store.jobs();
+    if (parser.isSet(json)) {
+        QJsonArray array;
+        for (const JobRecord &job : jobs)
+            array.append(jobToJson(job));
+        m_out << QJsonDocument(QJsonObject{{"jobs", array}}).toJson(QJsonDocument::Indented);
+        m_out.flush();
+        return ExitSuccess;
+    }
+    if (jobs.isEmpty())
+        m_out << "No jobs yet.\n";
+    for (const JobRecord &job : jobs)
+        m_out << job.id << "  " << displayedState(job).leftJustified(24) << job.functionId() << "  " << job.input() << " -> "
+              << job.output() << "  (" << job.elements << " elements" << (job.failed ? QStringLiteral(", %1 failed").arg(job.failed) : QString())
+              << ")\n";
+    m_out.flush();
+    return ExitSuccess;
+}
+
+int CliApplication::runShow(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.setApplicationDescription(QStringLiteral("Shows one job: its spec, state, summary and job log (one line per batch)."));
+    parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("A job id, or a unique prefix of one."));
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), QStringLiteral("show"));
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_out << parser.helpText();
+        return ExitSuccess;
+    }
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("show needs one JOB"), QStringLiteral("show"));
+    JobStore store;
+    if (!openStore(&store))
+        return ExitOutput;
+    JobRecord job;
+    QString error;
+    if (!store.find(parser.positionalArguments().first(), &job, &error)) {
+        m_err << "fastmap-cli: " << error << '\n';
+        return ExitInput;
+    }
+    QJsonObject o = jobToJson(job);
+    m_out << QJsonDocument(o).toJson(QJsonDocument::Indented);
+    JobExporter exporter(&store, m_catalog);
+    m_out << "\nJob log:\n" << QString::fromUtf8(exporter.jobLogCsv(job)).replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
+    m_out.flush();
+    return ExitSuccess;
+}
+
+int CliApplication::runRm(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.setApplicationDescription(QStringLiteral("Removes a job and its stored results. The result file is left alone."));
+    parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("A job id, or a unique prefix of one."));
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), QStringLiteral("rm"));
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_out << parser.helpText();
+        return ExitSuccess;
+    }
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("rm needs one JOB"), QStringLiteral("rm"));
+    JobStore store;
+    if (!openStore(&store))
+        return ExitOutput;
+    JobRecord job;
+    QString error;
+    if (!store.find(parser.positionalArguments().first(), &job, &error)) {
+        m_err << "fastmap-cli: " << error << '\n';
+        return ExitInput;
+    }
+    if (displayedState(job) == QLatin1String("running")) {
+        m_err << "fastmap-cli: job " << job.id << " is running (process " << qint64(job.spec.value("pid").toDouble()) << "); stop it first\n";
+        return ExitInput;
+    }
+    if (!store.remove(job.id, &error)) {
+        m_err << "fastmap-cli: " << error << '\n';
+        return ExitOutput;
+    }
+    m_out << "Removed job " << job.id << '\n';
+    m_out.flush();
+    return ExitSuccess;
+}
+
+int CliApplication::runResume(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.setApplicationDescription(QStringLiteral(
+        "Finishes a job that was stopped, interrupted or killed. Only what was unfinished is computed;\n"
+        "the result file is written again from the stored results and the new ones, byte for byte what\n"
+        "an uninterrupted run writes. Refuses when the dataset or the plugin changed since."));
+    parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("A job id, or a unique prefix of one."));
+    const QCommandLineOption tokenFile(QStringLiteral("token-file"), QStringLiteral("The workers' token, if the job uses workers."), QStringLiteral("FILE"));
+    const QCommandLineOption yes(QStringList{QStringLiteral("y"), QStringLiteral("yes")}, QStringLiteral("Accept the estimated charges without asking."));
+    const QCommandLineOption quiet(QStringList{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("No progress and no summary; errors only."));
+    parser.addOptions({tokenFile, yes, quiet});
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), QStringLiteral("resume"));
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_out << parser.helpText();
+        return ExitSuccess;
+    }
+    if (parser.positionalArguments().size() != 1)
+        return usageError(QStringLiteral("resume needs one JOB"), QStringLiteral("resume"));
+    JobStore store;
+    if (!openStore(&store))
+        return ExitOutput;
+    JobRecord job;
+    QString error;
+    if (!store.find(parser.positionalArguments().first(), &job, &error)) {
+        m_err << "fastmap-cli: " << error << '\n';
+        return ExitInput;
+    }
+    const QString state = displayedState(job);
+    if (state == QLatin1String("running")) {
+        m_err << "fastmap-cli: job " << job.id << " is still running (process " << qint64(job.spec.value("pid").toDouble()) << ")\n";
+        return ExitInput;
+    }
+    if (state == QLatin1String("completed") || state == QLatin1String("completed with failures")) {
+        m_err << "fastmap-cli: job " << job.id << " is already " << state << "; its results are in " << job.output() << '\n';
+        return ExitInput;
+    }
+    JobDescription d;
+    if (!JobDescription::fromJson(job.spec, &d, &error)) {
+        m_err << "fastmap-cli: job " << job.id << ": " << error << '\n';
+        return ExitInput;
+    }
+    if (d.output == QLatin1String("-")) {
+        m_err << "fastmap-cli: job " << job.id << " wrote to standard output; export it instead (fastmap-cli export)\n";
+        return ExitInput;
+    }
+    // The killed run's half-written temporary file is of no use: the output is rewritten whole.
+    const QFileInfo out(d.output);
+    QFile::remove(out.absoluteDir().filePath(QStringLiteral(".%1.%2.tmp").arg(out.fileName()).arg(d.pid)));
+    if (parser.isSet(tokenFile)) {
+        QFile file(parser.value(tokenFile));
+        if (!file.open(QIODevice::ReadOnly))
+            return usageError(QStringLiteral("--token-file %1: %2").arg(file.fileName(), file.errorString()), QStringLiteral("resume"));
+        d.spec.token = file.readAll().trimmed();
+    }
+    d.spec.chargesConfirmed = parser.isSet(yes);
+    const bool quietMode = parser.isSet(quiet);
+    // The cache could serve different bytes than the store for a refreshed entry; the store is the truth.
+    return runRecorded(d, job.id, quietMode, !quietMode && ::isatty(STDERR_FILENO) == 1, ResultCache::Mode::Off);
+}
+
+int CliApplication::runExport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.setApplicationDescription(QStringLiteral(
+        "Writes one archive with the job's results, errors.csv, joblog.csv and manifest.json (function,\n"
+        "version, plugin hash, parameters, the dataset's fingerprint, timings, per-executor throughput,\n"
+        "and the estimated beside the actual cost). The format follows the name: .zip or .tar.zst."));
+    parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("A job id, or a unique prefix of one."));
+    const QCommandLineOption output(QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("The archive: FILE.zip or FILE.tar.zst."), QStringLiteral("FILE"));
+    parser.addOption(output);
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), QStringLiteral("export"));
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_out << parser.helpText();
+        return ExitSuccess;
+    }
+    if (parser.positionalArguments().size() != 1 || !parser.isSet(output))
+        return usageError(QStringLiteral("export needs one JOB and --output FILE.zip|FILE.tar.zst"), QStringLiteral("export"));
+    if (!ArchiveWriter::formatSupported(parser.value(output)))
+        return usageError(QStringLiteral("--output %1: name the archive .zip or .tar.zst").arg(parser.value(output)), QStringLiteral("export"));
+    JobStore store;
+    if (!openStore(&store))
+        return ExitOutput;
+    JobRecord job;
+    QString error;
+    if (!store.find(parser.positionalArguments().first(), &job, &error)) {
+        m_err << "fastmap-cli: " << error << '\n';
+        return ExitInput;
+    }
+    loadCatalog();
+    JobExporter exporter(&store, m_catalog);
+    if (!exporter.exportJob(job, parser.value(output), &error)) {
+        m_err << "fastmap-cli: " << error << '\n';
+        return ExitOutput;
+    }
+    m_err << "Exported job " << job.id << " to " << parser.value(output) << '\n';
+    return ExitSuccess;
+}
+
+int CliApplication::runCache(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.setApplicationDescription(QStringLiteral(
+        "Shows the persistent result cache (where it is, how many entries, how big), or clears it.\n"
+        "Entries are keyed by function id, version, plugin hash, parameters and the element's values;\n"
+        "failures are never cached; beyond 1 GiB the least recently used entries are dropped."));
+    const QCommandLineOption clear(QStringLiteral("clear"), QStringLiteral("Remove every entry."));
+    parser.addOption(clear);
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), QStringLiteral("cache"));
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_out << parser.helpText();
+        return ExitSuccess;
+    }
+    ResultCache cache(ResultCache::defaultPath());
+    QString error;
+    if (!cache.open(&error) || (parser.isSet(clear) && !cache.clear(&error))) {
+        m_err << "fastmap-cli: " << error << '\n';
+        return ExitOutput;
+    }
+    m_out << "Cache: " << cache.path() << '\n'
+          << "Entries: " << cache.entries() << '\n'
+          << "Size: " << QString::number(cache.sizeBytes() / 1048576.0, 'f', 2) << " MiB (limit "
+          << ResultCache::kDefaultLimitBytes / 1048576 << " MiB)\n";
+    m_out.flush();
+    return ExitSuccess;
+}
+
+} // namespace fastmap
