@@ -12,6 +12,7 @@
 #include "jobs/JobRecorder.h"
 #include "jobs/JobStore.h"
 #include "jobs/ResultCache.h"
+#include "plugin/ParameterBinder.h"
 #include "plugin/PluginCatalog.h"
 
 #include <QCommandLineParser>
@@ -126,6 +127,9 @@ int CliApplication::runRecorded(JobDescription &d, const QString &resumeId, bool
             return ExitInput;
         }
     }
+    QVariantMap bound;
+    if (ParameterBinder::bind(*info, d.spec.params, &bound, &error))
+        d.spec.params = bound; // typed, so the record and the manifest say 100, not "100"
     d.functionVersion = info->version;
     d.pluginSha256 = pluginSha;
     d.dataset = fingerprint;
