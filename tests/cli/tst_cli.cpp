@@ -22,11 +22,11 @@ class TestCli : public QObject
         QString err;
     };
 
-    static QProcessEnvironment environment()
+    QProcessEnvironment environment() const
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("FASTMAP_PLUGIN_PATH"), QStringLiteral(FASTMAP_TEST_PLUGIN_DIR "/good"));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), QStringLiteral("/nonexistent-fastmap-test"));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data"))); // the job store and cache
         return env;
     }
 
