@@ -38,7 +38,7 @@ JobController::JobController(PluginCatalog *catalog, QObject *parent)
 JobController::~JobController()
 {
     if (m_engine.isRunning()) {
-        m_engine.cancel();
+        cancel();
         m_engine.wait();
     }
 }
@@ -72,7 +72,7 @@ bool JobController::launch(const JobSpec &spec, QString *error)
     return true;
 }
 
-bool JobController::retryFailed(QString *error)
+bool JobController::retryFailed(const QVariantMap &params, QString *error)
 {
     const QList<qint64> failed = m_results->failedRows();
     if (failed.isEmpty()) {
@@ -109,6 +109,7 @@ bool JobController::retryFailed(QString *error)
     file.write(bytes);
     file.close();
     JobSpec spec = m_spec;
+    spec.params = params;
     spec.input = file.fileName();
     spec.datasetOptions.format = DatasetFormat::Csv;
     spec.datasetOptions.csvDelimiter = ',';
@@ -133,6 +134,9 @@ void JobController::resume()
 
 void JobController::cancel()
 {
+    // A job waiting for the charges answer (remote policy: nothing else runs) would wait on;
+    // declining first lets the cancel through.
+    m_engine.confirmCharges(false);
     m_engine.cancel();
 }
 

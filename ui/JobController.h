@@ -27,8 +27,9 @@ public:
     ~JobController() override;
 
     bool start(const JobSpec &spec, QString *error);
-    // Runs the failed elements of the last job again and puts their new results in place.
-    bool retryFailed(QString *error);
+    // Runs the failed elements of the last job again, with `params` (e.g. corrected), and puts
+    // their new results in place.
+    bool retryFailed(const QVariantMap &params, QString *error);
     void pause();
     void resume();
     void cancel();

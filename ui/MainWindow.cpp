@@ -313,7 +313,7 @@ void MainWindow::cancel()
 bool MainWindow::retryFailed()
 {
     QString error;
-    if (!m_controller->retryFailed(&error)) {
+    if (!m_parameters->validate(&error) || !m_controller->retryFailed(m_parameters->values(), &error)) {
         m_status->setText(error);
         return false;
     }
