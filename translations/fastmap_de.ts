@@ -5,151 +5,151 @@
     <name>fastmap::ChargesDialog</name>
     <message>
         <source>Use paid remote workers?</source>
-        <translation type="unfinished"></translation>
+        <translation>Kostenpflichtige Remote-Worker verwenden?</translation>
     </message>
     <message>
         <source>A sample measured the function. Local threads keep working while you decide.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Stichprobe hat die Funktion gemessen. Die lokalen Threads arbeiten weiter, während Sie entscheiden.</translation>
     </message>
     <message>
         <source>Elements</source>
-        <translation type="unfinished"></translation>
+        <translation>Elemente</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannt</translation>
     </message>
     <message>
         <source>about %L1</source>
-        <translation type="unfinished"></translation>
+        <translation>etwa %L1</translation>
     </message>
     <message>
         <source>%L1</source>
-        <translation type="unfinished"></translation>
+        <translation>%L1</translation>
     </message>
     <message>
         <source>Time per element</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit pro Element</translation>
     </message>
     <message>
         <source>%1 µs</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 µs</translation>
     </message>
     <message>
         <source>Time, local only</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit, nur lokal</translation>
     </message>
     <message>
         <source>Time, with remote</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit, mit Remote-Workern</translation>
     </message>
     <message>
         <source>Remote vCPU-hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Remote-vCPU-Stunden</translation>
     </message>
     <message>
         <source>Price</source>
-        <translation type="unfinished"></translation>
+        <translation>Preis</translation>
     </message>
     <message>
         <source>up to $%1 per vCPU-hour</source>
-        <translation type="unfinished"></translation>
+        <translation>bis zu $%1 pro vCPU-Stunde</translation>
     </message>
     <message>
         <source>Estimated cost</source>
-        <translation type="unfinished"></translation>
+        <translation>Geschätzte Kosten</translation>
     </message>
     <message>
         <source>Credits left</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbleibendes Guthaben</translation>
     </message>
     <message>
         <source>unlimited or unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>unbegrenzt oder unbekannt</translation>
     </message>
     <message>
         <source>no cap</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Grenze</translation>
     </message>
     <message>
         <source>Paid workers stop taking batches at this amount. It applies from the next run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bei diesem Betrag nehmen kostenpflichtige Worker keine Batches mehr an. Gilt ab dem nächsten Lauf.</translation>
     </message>
     <message>
         <source>Spend cap (next runs)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgabengrenze (nächste Läufe)</translation>
     </message>
     <message>
         <source>Run with remote workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit Remote-Workern ausführen</translation>
     </message>
     <message>
         <source>Run locally only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur lokal ausführen</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>%1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min</translation>
     </message>
     <message>
         <source>%1 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 h</translation>
     </message>
 </context>
 <context>
     <name>fastmap::ColumnMappingForm</name>
     <message>
         <source>Columns</source>
-        <translation type="unfinished"></translation>
+        <translation>Spalten</translation>
     </message>
     <message>
         <source>Pick a function and a dataset.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie eine Funktion und einen Datensatz.</translation>
     </message>
     <message>
         <source>(not mapped)</source>
-        <translation type="unfinished"></translation>
+        <translation>(nicht zugeordnet)</translation>
     </message>
 </context>
 <context>
     <name>fastmap::DatasetPanel</name>
     <message>
         <source>Dataset</source>
-        <translation type="unfinished"></translation>
+        <translation>Datensatz</translation>
     </message>
     <message>
         <source>A CSV, JSON Lines or text file, or range:N</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine CSV-, JSON-Lines- oder Textdatei, oder range:N</translation>
     </message>
     <message>
         <source>Open…</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen…</translation>
     </message>
     <message>
         <source>Recent</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuletzt</translation>
     </message>
     <message>
         <source>Cannot open the dataset: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Datensatz kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
         <source>%1 columns; reading stopped early: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Spalten; das Lesen brach vorzeitig ab: %2</translation>
     </message>
     <message numerus="yes">
         <source>%n column(s); the first rows are shown.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Spalte; die ersten Zeilen werden gezeigt.</numerusform>
+            <numerusform>%n Spalten; die ersten Zeilen werden gezeigt.</numerusform>
         </translation>
     </message>
 </context>
@@ -157,441 +157,442 @@
     <name>fastmap::ErrorTableModel</name>
     <message>
         <source>Element</source>
-        <translation type="unfinished"></translation>
+        <translation>Element</translation>
     </message>
     <message>
         <source>Input</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingabe</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Meldung</translation>
     </message>
     <message>
         <source>Executor</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführer</translation>
     </message>
 </context>
 <context>
     <name>fastmap::FunctionPicker</name>
     <message>
         <source>Function</source>
-        <translation type="unfinished"></translation>
+        <translation>Funktion</translation>
     </message>
     <message>
         <source>Search functions</source>
-        <translation type="unfinished"></translation>
+        <translation>Funktionen suchen</translation>
     </message>
     <message>
         <source>%1 (not loaded)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (nicht geladen)</translation>
     </message>
     <message>
         <source>This plugin could not be loaded: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieses Plugin konnte nicht geladen werden: %1</translation>
     </message>
     <message>
         <source>Inputs</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingaben</translation>
     </message>
     <message>
         <source>Outputs</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgaben</translation>
     </message>
     <message>
         <source>Parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>Parameter</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>keine</translation>
     </message>
 </context>
 <context>
     <name>fastmap::JobController</name>
     <message>
         <source>A job is already running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es läuft bereits ein Auftrag.</translation>
     </message>
     <message>
         <source>No element failed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Element ist fehlgeschlagen.</translation>
     </message>
     <message>
         <source>Cannot write the elements to retry: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die erneut auszuführenden Elemente können nicht geschrieben werden: %1</translation>
     </message>
 </context>
 <context>
     <name>fastmap::LiveView</name>
     <message>
         <source>Throughput (elements/s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Durchsatz (Elemente/s)</translation>
     </message>
     <message>
         <source>Progress (elements)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortschritt (Elemente)</translation>
     </message>
     <message>
         <source>Cost (USD)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kosten (USD)</translation>
     </message>
     <message>
         <source>Results histogram</source>
-        <translation type="unfinished"></translation>
+        <translation>Histogramm der Ergebnisse</translation>
     </message>
     <message>
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>erledigt</translation>
     </message>
     <message>
         <source>so far</source>
-        <translation type="unfinished"></translation>
+        <translation>bisher</translation>
     </message>
     <message>
         <source>estimate</source>
-        <translation type="unfinished"></translation>
+        <translation>Schätzung</translation>
     </message>
     <message>
         <source>count</source>
-        <translation type="unfinished"></translation>
+        <translation>Anzahl</translation>
     </message>
     <message>
         <source>Histogram of</source>
-        <translation type="unfinished"></translation>
+        <translation>Histogramm von</translation>
     </message>
     <message>
         <source>Results histogram: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Histogramm der Ergebnisse: %1</translation>
     </message>
     <message>
         <source>%L1 of %L2 elements, about %3 s left</source>
-        <translation type="unfinished"></translation>
+        <translation>%L1 von %L2 Elementen, noch etwa %3 s</translation>
     </message>
     <message>
         <source>%L1 elements in %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%L1 Elemente in %2 s</translation>
     </message>
     <message>
         <source>Fastmap live view</source>
-        <translation type="unfinished"></translation>
+        <translation>Fastmap-Live-Ansicht</translation>
     </message>
     <message>
         <source>Cannot write %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geschrieben werden</translation>
     </message>
 </context>
 <context>
     <name>fastmap::MainWindow</name>
     <message>
         <source>Fastmap</source>
-        <translation type="unfinished"></translation>
+        <translation>Fastmap</translation>
     </message>
     <message>
         <source>Open a dataset and pick a function.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie einen Datensatz und wählen Sie eine Funktion.</translation>
     </message>
     <message>
         <source>note: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinweis: %1</translation>
     </message>
     <message>
         <source>Estimate:
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Schätzung:
+%1</translation>
     </message>
     <message>
         <source>Remote workers would not help: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Remote-Worker würden nicht helfen: %1</translation>
     </message>
     <message>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführen</translation>
     </message>
     <message>
         <source>Dataset %1 opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>Datensatz %1 geöffnet.</translation>
     </message>
     <message>
         <source>Retry failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagene wiederholen</translation>
     </message>
     <message>
         <source>Results</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnisse</translation>
     </message>
     <message>
         <source>Live</source>
-        <translation type="unfinished"></translation>
+        <translation>Live</translation>
     </message>
     <message>
         <source>Errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>Protokoll</translation>
     </message>
     <message>
         <source>Workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Worker</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>&amp;Open dataset…</source>
-        <translation type="unfinished"></translation>
+        <translation>Datensatz ö&amp;ffnen…</translation>
     </message>
     <message>
         <source>&amp;Export results…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnisse &amp;exportieren…</translation>
     </message>
     <message>
         <source>Ctrl+E</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+E</translation>
     </message>
     <message>
         <source>Export &amp;plots…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Diagramme exportieren…</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>&amp;Job</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Auftrag</translation>
     </message>
     <message>
         <source>&amp;Run</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ausführen</translation>
     </message>
     <message>
         <source>Ctrl+R</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+R</translation>
     </message>
     <message>
         <source>&amp;Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pause</translation>
     </message>
     <message>
         <source>Ctrl+P</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+P</translation>
     </message>
     <message>
         <source>&amp;Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbre&amp;chen</translation>
     </message>
     <message>
         <source>Re&amp;try failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagene &amp;wiederholen</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
         <source>&amp;Copy rows</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilen &amp;kopieren</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Auftrag</translation>
     </message>
     <message>
         <source>Open a dataset first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffnen Sie zuerst einen Datensatz.</translation>
     </message>
     <message>
         <source>Pick a function first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie zuerst eine Funktion.</translation>
     </message>
     <message>
         <source>Cannot start: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Start nicht möglich: %1</translation>
     </message>
     <message>
         <source>Started %1 on %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 auf %2 gestartet.</translation>
     </message>
     <message>
         <source>Running…</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft…</translation>
     </message>
     <message>
         <source>Res&amp;ume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fortsetzen</translation>
     </message>
     <message numerus="yes">
         <source>Retrying %n failed element(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n fehlgeschlagenes Element wird wiederholt.</numerusform>
+            <numerusform>%n fehlgeschlagene Elemente werden wiederholt.</numerusform>
         </translation>
     </message>
     <message>
         <source>%L1 of %L2</source>
-        <translation type="unfinished"></translation>
+        <translation>%L1 von %L2</translation>
     </message>
     <message>
         <source>%L1 done</source>
-        <translation type="unfinished"></translation>
+        <translation>%L1 erledigt</translation>
     </message>
     <message>
         <source>%L1/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%L1/s</translation>
     </message>
     <message>
         <source>ETA %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Restzeit %1</translation>
     </message>
     <message>
         <source>cost $%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Kosten $%1</translation>
     </message>
     <message numerus="yes">
         <source>%n failed</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n fehlgeschlagen</numerusform>
+            <numerusform>%n fehlgeschlagen</numerusform>
         </translation>
     </message>
     <message>
         <source>paused</source>
-        <translation type="unfinished"></translation>
+        <translation>pausiert</translation>
     </message>
     <message>
         <source>Paid remote workers would cost about $%1; asking.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kostenpflichtige Remote-Worker würden etwa $%1 kosten; Rückfrage.</translation>
     </message>
     <message>
         <source>Using the remote workers.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Remote-Worker werden verwendet.</translation>
     </message>
     <message>
         <source>Going on with local threads only.</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiter nur mit lokalen Threads.</translation>
     </message>
     <message>
         <source>Finished (%1): %L2 elements in %3 s</source>
-        <translation type="unfinished"></translation>
+        <translation>Beendet (%1): %L2 Elemente in %3 s</translation>
     </message>
     <message>
         <source>remote cost $%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Remote-Kosten $%1</translation>
     </message>
     <message>
         <source>Export failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Export fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>Results written to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnisse nach %1 geschrieben.</translation>
     </message>
     <message>
         <source>Plots written to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diagramme nach %1 geschrieben.</translation>
     </message>
     <message>
         <source>Open dataset</source>
-        <translation type="unfinished"></translation>
+        <translation>Datensatz öffnen</translation>
     </message>
     <message>
         <source>Datasets (*.csv *.tsv *.jsonl *.ndjson *.txt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Datensätze (*.csv *.tsv *.jsonl *.ndjson *.txt);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Export results</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnisse exportieren</translation>
     </message>
     <message>
         <source>CSV (*.csv);;JSON Lines (*.jsonl)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV (*.csv);;JSON Lines (*.jsonl)</translation>
     </message>
     <message>
         <source>Export plots</source>
-        <translation type="unfinished"></translation>
+        <translation>Diagramme exportieren</translation>
     </message>
     <message>
         <source>PNG (*.png);;SVG (*.svg)</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG (*.png);;SVG (*.svg)</translation>
     </message>
 </context>
 <context>
     <name>fastmap::ParameterForm</name>
     <message>
         <source>Parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>Parameter</translation>
     </message>
     <message>
         <source>This function has no parameters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Funktion hat keine Parameter.</translation>
     </message>
     <message>
         <source>Pick a function.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie eine Funktion.</translation>
     </message>
 </context>
 <context>
     <name>fastmap::ResultTableModel</name>
     <message>
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
 </context>
 <context>
     <name>fastmap::RunSettingsForm</name>
     <message>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführen</translation>
     </message>
     <message>
         <source>Local</source>
-        <translation type="unfinished"></translation>
+        <translation>Lokal</translation>
     </message>
     <message>
         <source>Remote</source>
-        <translation type="unfinished"></translation>
+        <translation>Remote</translation>
     </message>
     <message>
         <source>Adaptive</source>
-        <translation type="unfinished"></translation>
+        <translation>Adaptiv</translation>
     </message>
     <message>
         <source>Adaptive adds the remote workers only when they make the job faster.</source>
-        <translation type="unfinished"></translation>
+        <translation>Adaptiv nimmt die Remote-Worker nur hinzu, wenn sie den Auftrag beschleunigen.</translation>
     </message>
     <message>
         <source>one per core</source>
-        <translation type="unfinished"></translation>
+        <translation>einer pro Kern</translation>
     </message>
     <message>
         <source>Policy</source>
-        <translation type="unfinished"></translation>
+        <translation>Strategie</translation>
     </message>
     <message>
         <source>Threads</source>
-        <translation type="unfinished"></translation>
+        <translation>Threads</translation>
     </message>
     <message>
         <source>Workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Worker</translation>
     </message>
     <message>
         <source>none configured (Workers tab)</source>
-        <translation type="unfinished"></translation>
+        <translation>keine eingerichtet (Reiter Worker)</translation>
     </message>
     <message numerus="yes">
         <source>%n configured</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n eingerichtet</numerusform>
+            <numerusform>%n eingerichtet</numerusform>
         </translation>
     </message>
 </context>
@@ -599,183 +600,183 @@
     <name>fastmap::SettingsDialog</name>
     <message>
         <source>Ask before paid remote workers are used</source>
-        <translation type="unfinished"></translation>
+        <translation>Vor der Nutzung kostenpflichtiger Remote-Worker fragen</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <source>Local</source>
-        <translation type="unfinished"></translation>
+        <translation>Lokal</translation>
     </message>
     <message>
         <source>Remote</source>
-        <translation type="unfinished"></translation>
+        <translation>Remote</translation>
     </message>
     <message>
         <source>Adaptive</source>
-        <translation type="unfinished"></translation>
+        <translation>Adaptiv</translation>
     </message>
     <message>
         <source>no cap</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Grenze</translation>
     </message>
     <message>
         <source>one per core</source>
-        <translation type="unfinished"></translation>
+        <translation>einer pro Kern</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>System language</source>
-        <translation type="unfinished"></translation>
+        <translation>Systemsprache</translation>
     </message>
     <message>
         <source>unchanged</source>
-        <translation type="unfinished"></translation>
+        <translation>unverändert</translation>
     </message>
     <message>
         <source>Default policy</source>
-        <translation type="unfinished"></translation>
+        <translation>Standardstrategie</translation>
     </message>
     <message>
         <source>Spend cap</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgabengrenze</translation>
     </message>
     <message>
         <source>Threads</source>
-        <translation type="unfinished"></translation>
+        <translation>Threads</translation>
     </message>
     <message>
         <source>Batch duration</source>
-        <translation type="unfinished"></translation>
+        <translation>Batch-Dauer</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>Sprache</translation>
     </message>
     <message>
         <source>Worker token</source>
-        <translation type="unfinished"></translation>
+        <translation>Worker-Token</translation>
     </message>
     <message>
         <source>A new language applies when the app starts again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine neue Sprache gilt nach dem nächsten Start der App.</translation>
     </message>
     <message>
         <source>Token</source>
-        <translation type="unfinished"></translation>
+        <translation>Token</translation>
     </message>
 </context>
 <context>
     <name>fastmap::TokenStore</name>
     <message>
         <source>No keychain is available (%1); the token is kept in %2, readable only by you.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Schlüsselbund verfügbar (%1); das Token liegt in %2, nur für Sie lesbar.</translation>
     </message>
     <message>
         <source>the keychain did not answer</source>
-        <translation type="unfinished"></translation>
+        <translation>der Schlüsselbund hat nicht geantwortet</translation>
     </message>
     <message>
         <source>disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>deaktiviert</translation>
     </message>
 </context>
 <context>
     <name>fastmap::WorkerTableModel</name>
     <message>
         <source>idle</source>
-        <translation type="unfinished"></translation>
+        <translation>untätig</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message>
         <source>%1/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/s</translation>
     </message>
     <message>
         <source>Worker</source>
-        <translation type="unfinished"></translation>
+        <translation>Worker</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz</translation>
     </message>
     <message>
         <source>Elements</source>
-        <translation type="unfinished"></translation>
+        <translation>Elemente</translation>
     </message>
     <message>
         <source>Batches</source>
-        <translation type="unfinished"></translation>
+        <translation>Batches</translation>
     </message>
     <message>
         <source>Throughput</source>
-        <translation type="unfinished"></translation>
+        <translation>Durchsatz</translation>
     </message>
     <message>
         <source>Charge</source>
-        <translation type="unfinished"></translation>
+        <translation>Gebühr</translation>
     </message>
     <message>
         <source>Last error</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzter Fehler</translation>
     </message>
 </context>
 <context>
     <name>fastmap::WorkersPanel</name>
     <message>
         <source>https://host:8750</source>
-        <translation type="unfinished"></translation>
+        <translation>https://host:8750</translation>
     </message>
     <message>
         <source>Add worker</source>
-        <translation type="unfinished"></translation>
+        <translation>Worker hinzufügen</translation>
     </message>
     <message>
         <source>Remove selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Auswahl entfernen</translation>
     </message>
     <message>
         <source>Set token…</source>
-        <translation type="unfinished"></translation>
+        <translation>Token setzen…</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not an http:// or https:// URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist keine http://- oder https://-URL.</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>Fastmap Desktop: runs a function over every element of a dataset.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fastmap Desktop: wendet eine Funktion auf jedes Element eines Datensatzes an.</translation>
     </message>
     <message>
         <source>A dataset to open.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein zu öffnender Datensatz.</translation>
     </message>
     <message>
         <source>Select this function.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Funktion auswählen.</translation>
     </message>
     <message>
         <source>Set a parameter (repeatable).</source>
-        <translation type="unfinished"></translation>
+        <translation>Einen Parameter setzen (wiederholbar).</translation>
     </message>
     <message>
         <source>Start the job at once.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Auftrag sofort starten.</translation>
     </message>
 </context>
 </TS>

@@ -5,151 +5,151 @@
     <name>fastmap::ChargesDialog</name>
     <message>
         <source>Use paid remote workers?</source>
-        <translation type="unfinished"></translation>
+        <translation>Utiliser des workers distants payants ?</translation>
     </message>
     <message>
         <source>A sample measured the function. Local threads keep working while you decide.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un échantillon a mesuré la fonction. Les threads locaux continuent pendant que vous décidez.</translation>
     </message>
     <message>
         <source>Elements</source>
-        <translation type="unfinished"></translation>
+        <translation>Éléments</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>inconnu</translation>
     </message>
     <message>
         <source>about %L1</source>
-        <translation type="unfinished"></translation>
+        <translation>environ %L1</translation>
     </message>
     <message>
         <source>%L1</source>
-        <translation type="unfinished"></translation>
+        <translation>%L1</translation>
     </message>
     <message>
         <source>Time per element</source>
-        <translation type="unfinished"></translation>
+        <translation>Temps par élément</translation>
     </message>
     <message>
         <source>%1 µs</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 µs</translation>
     </message>
     <message>
         <source>Time, local only</source>
-        <translation type="unfinished"></translation>
+        <translation>Durée, en local seulement</translation>
     </message>
     <message>
         <source>Time, with remote</source>
-        <translation type="unfinished"></translation>
+        <translation>Durée, avec les workers distants</translation>
     </message>
     <message>
         <source>Remote vCPU-hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Heures vCPU distantes</translation>
     </message>
     <message>
         <source>Price</source>
-        <translation type="unfinished"></translation>
+        <translation>Prix</translation>
     </message>
     <message>
         <source>up to $%1 per vCPU-hour</source>
-        <translation type="unfinished"></translation>
+        <translation>jusqu&apos;à %1 $ par heure vCPU</translation>
     </message>
     <message>
         <source>Estimated cost</source>
-        <translation type="unfinished"></translation>
+        <translation>Coût estimé</translation>
     </message>
     <message>
         <source>Credits left</source>
-        <translation type="unfinished"></translation>
+        <translation>Crédit restant</translation>
     </message>
     <message>
         <source>unlimited or unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>illimité ou inconnu</translation>
     </message>
     <message>
         <source>no cap</source>
-        <translation type="unfinished"></translation>
+        <translation>sans plafond</translation>
     </message>
     <message>
         <source>Paid workers stop taking batches at this amount. It applies from the next run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les workers payants cessent de prendre des lots à ce montant. Effectif à partir de la prochaine exécution.</translation>
     </message>
     <message>
         <source>Spend cap (next runs)</source>
-        <translation type="unfinished"></translation>
+        <translation>Plafond de dépenses (prochaines exécutions)</translation>
     </message>
     <message>
         <source>Run with remote workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Exécuter avec les workers distants</translation>
     </message>
     <message>
         <source>Run locally only</source>
-        <translation type="unfinished"></translation>
+        <translation>Exécuter en local seulement</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuler</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>%1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min</translation>
     </message>
     <message>
         <source>%1 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 h</translation>
     </message>
 </context>
 <context>
     <name>fastmap::ColumnMappingForm</name>
     <message>
         <source>Columns</source>
-        <translation type="unfinished"></translation>
+        <translation>Colonnes</translation>
     </message>
     <message>
         <source>Pick a function and a dataset.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisissez une fonction et un jeu de données.</translation>
     </message>
     <message>
         <source>(not mapped)</source>
-        <translation type="unfinished"></translation>
+        <translation>(non associée)</translation>
     </message>
 </context>
 <context>
     <name>fastmap::DatasetPanel</name>
     <message>
         <source>Dataset</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeu de données</translation>
     </message>
     <message>
         <source>A CSV, JSON Lines or text file, or range:N</source>
-        <translation type="unfinished"></translation>
+        <translation>Un fichier CSV, JSON Lines ou texte, ou range:N</translation>
     </message>
     <message>
         <source>Open…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrir…</translation>
     </message>
     <message>
         <source>Recent</source>
-        <translation type="unfinished"></translation>
+        <translation>Récents</translation>
     </message>
     <message>
         <source>Cannot open the dataset: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d&apos;ouvrir le jeu de données : %1</translation>
     </message>
     <message>
         <source>%1 columns; reading stopped early: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 colonnes ; la lecture s’est arrêtée tôt : %2</translation>
     </message>
     <message numerus="yes">
         <source>%n column(s); the first rows are shown.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n colonne ; les premières lignes sont affichées.</numerusform>
+            <numerusform>%n colonnes ; les premières lignes sont affichées.</numerusform>
         </translation>
     </message>
 </context>
@@ -157,441 +157,442 @@
     <name>fastmap::ErrorTableModel</name>
     <message>
         <source>Element</source>
-        <translation type="unfinished"></translation>
+        <translation>Élément</translation>
     </message>
     <message>
         <source>Input</source>
-        <translation type="unfinished"></translation>
+        <translation>Entrée</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Message</translation>
     </message>
     <message>
         <source>Executor</source>
-        <translation type="unfinished"></translation>
+        <translation>Exécutant</translation>
     </message>
 </context>
 <context>
     <name>fastmap::FunctionPicker</name>
     <message>
         <source>Function</source>
-        <translation type="unfinished"></translation>
+        <translation>Fonction</translation>
     </message>
     <message>
         <source>Search functions</source>
-        <translation type="unfinished"></translation>
+        <translation>Rechercher des fonctions</translation>
     </message>
     <message>
         <source>%1 (not loaded)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (non chargé)</translation>
     </message>
     <message>
         <source>This plugin could not be loaded: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce plugin n&apos;a pas pu être chargé : %1</translation>
     </message>
     <message>
         <source>Inputs</source>
-        <translation type="unfinished"></translation>
+        <translation>Entrées</translation>
     </message>
     <message>
         <source>Outputs</source>
-        <translation type="unfinished"></translation>
+        <translation>Sorties</translation>
     </message>
     <message>
         <source>Parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>Paramètres</translation>
     </message>
     <message>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>aucun</translation>
     </message>
 </context>
 <context>
     <name>fastmap::JobController</name>
     <message>
         <source>A job is already running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une tâche est déjà en cours.</translation>
     </message>
     <message>
         <source>No element failed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun élément n&apos;a échoué.</translation>
     </message>
     <message>
         <source>Cannot write the elements to retry: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d&apos;écrire les éléments à relancer : %1</translation>
     </message>
 </context>
 <context>
     <name>fastmap::LiveView</name>
     <message>
         <source>Throughput (elements/s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Débit (éléments/s)</translation>
     </message>
     <message>
         <source>Progress (elements)</source>
-        <translation type="unfinished"></translation>
+        <translation>Progression (éléments)</translation>
     </message>
     <message>
         <source>Cost (USD)</source>
-        <translation type="unfinished"></translation>
+        <translation>Coût (USD)</translation>
     </message>
     <message>
         <source>Results histogram</source>
-        <translation type="unfinished"></translation>
+        <translation>Histogramme des résultats</translation>
     </message>
     <message>
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>traités</translation>
     </message>
     <message>
         <source>so far</source>
-        <translation type="unfinished"></translation>
+        <translation>jusqu&apos;ici</translation>
     </message>
     <message>
         <source>estimate</source>
-        <translation type="unfinished"></translation>
+        <translation>estimation</translation>
     </message>
     <message>
         <source>count</source>
-        <translation type="unfinished"></translation>
+        <translation>nombre</translation>
     </message>
     <message>
         <source>Histogram of</source>
-        <translation type="unfinished"></translation>
+        <translation>Histogramme de</translation>
     </message>
     <message>
         <source>Results histogram: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Histogramme des résultats : %1</translation>
     </message>
     <message>
         <source>%L1 of %L2 elements, about %3 s left</source>
-        <translation type="unfinished"></translation>
+        <translation>%L1 éléments sur %L2, encore environ %3 s</translation>
     </message>
     <message>
         <source>%L1 elements in %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%L1 éléments en %2 s</translation>
     </message>
     <message>
         <source>Fastmap live view</source>
-        <translation type="unfinished"></translation>
+        <translation>Vue en direct de Fastmap</translation>
     </message>
     <message>
         <source>Cannot write %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Impossible d&apos;écrire %1</translation>
     </message>
 </context>
 <context>
     <name>fastmap::MainWindow</name>
     <message>
         <source>Fastmap</source>
-        <translation type="unfinished"></translation>
+        <translation>Fastmap</translation>
     </message>
     <message>
         <source>Open a dataset and pick a function.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrez un jeu de données et choisissez une fonction.</translation>
     </message>
     <message>
         <source>note: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>remarque : %1</translation>
     </message>
     <message>
         <source>Estimate:
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Estimation :
+%1</translation>
     </message>
     <message>
         <source>Remote workers would not help: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Les workers distants ne seraient pas utiles : %1</translation>
     </message>
     <message>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Exécuter</translation>
     </message>
     <message>
         <source>Dataset %1 opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeu de données %1 ouvert.</translation>
     </message>
     <message>
         <source>Retry failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Relancer les échecs</translation>
     </message>
     <message>
         <source>Results</source>
-        <translation type="unfinished"></translation>
+        <translation>Résultats</translation>
     </message>
     <message>
         <source>Live</source>
-        <translation type="unfinished"></translation>
+        <translation>En direct</translation>
     </message>
     <message>
         <source>Errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreurs</translation>
     </message>
     <message>
         <source>Log</source>
-        <translation type="unfinished"></translation>
+        <translation>Journal</translation>
     </message>
     <message>
         <source>Workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Workers</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fichier</translation>
     </message>
     <message>
         <source>&amp;Open dataset…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ouvrir un jeu de données…</translation>
     </message>
     <message>
         <source>&amp;Export results…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Exporter les résultats…</translation>
     </message>
     <message>
         <source>Ctrl+E</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+E</translation>
     </message>
     <message>
         <source>Export &amp;plots…</source>
-        <translation type="unfinished"></translation>
+        <translation>Exporter les &amp;graphiques…</translation>
     </message>
     <message>
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Paramètres…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Quitter</translation>
     </message>
     <message>
         <source>&amp;Job</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tâche</translation>
     </message>
     <message>
         <source>&amp;Run</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Exécuter</translation>
     </message>
     <message>
         <source>Ctrl+R</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+R</translation>
     </message>
     <message>
         <source>&amp;Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pause</translation>
     </message>
     <message>
         <source>Ctrl+P</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+P</translation>
     </message>
     <message>
         <source>&amp;Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Annuler</translation>
     </message>
     <message>
         <source>Re&amp;try failed</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Relancer les échecs</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Édition</translation>
     </message>
     <message>
         <source>&amp;Copy rows</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Copier les lignes</translation>
     </message>
     <message>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâche</translation>
     </message>
     <message>
         <source>Open a dataset first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrez d&apos;abord un jeu de données.</translation>
     </message>
     <message>
         <source>Pick a function first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisissez d&apos;abord une fonction.</translation>
     </message>
     <message>
         <source>Cannot start: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Démarrage impossible : %1</translation>
     </message>
     <message>
         <source>Started %1 on %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 lancé sur %2.</translation>
     </message>
     <message>
         <source>Running…</source>
-        <translation type="unfinished"></translation>
+        <translation>En cours…</translation>
     </message>
     <message>
         <source>Res&amp;ume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Reprendre</translation>
     </message>
     <message numerus="yes">
         <source>Retrying %n failed element(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Relance de %n élément en échec.</numerusform>
+            <numerusform>Relance de %n éléments en échec.</numerusform>
         </translation>
     </message>
     <message>
         <source>%L1 of %L2</source>
-        <translation type="unfinished"></translation>
+        <translation>%L1 sur %L2</translation>
     </message>
     <message>
         <source>%L1 done</source>
-        <translation type="unfinished"></translation>
+        <translation>%L1 traités</translation>
     </message>
     <message>
         <source>%L1/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%L1/s</translation>
     </message>
     <message>
         <source>ETA %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fin dans %1</translation>
     </message>
     <message>
         <source>cost $%1</source>
-        <translation type="unfinished"></translation>
+        <translation>coût %1 $</translation>
     </message>
     <message numerus="yes">
         <source>%n failed</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n en échec</numerusform>
+            <numerusform>%n en échec</numerusform>
         </translation>
     </message>
     <message>
         <source>paused</source>
-        <translation type="unfinished"></translation>
+        <translation>en pause</translation>
     </message>
     <message>
         <source>Paid remote workers would cost about $%1; asking.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les workers distants payants coûteraient environ %1 $ ; demande de confirmation.</translation>
     </message>
     <message>
         <source>Using the remote workers.</source>
-        <translation type="unfinished"></translation>
+        <translation>Utilisation des workers distants.</translation>
     </message>
     <message>
         <source>Going on with local threads only.</source>
-        <translation type="unfinished"></translation>
+        <translation>Poursuite avec les threads locaux seulement.</translation>
     </message>
     <message>
         <source>Finished (%1): %L2 elements in %3 s</source>
-        <translation type="unfinished"></translation>
+        <translation>Terminé (%1) : %L2 éléments en %3 s</translation>
     </message>
     <message>
         <source>remote cost $%1</source>
-        <translation type="unfinished"></translation>
+        <translation>coût distant %1 $</translation>
     </message>
     <message>
         <source>Export failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec de l&apos;export : %1</translation>
     </message>
     <message>
         <source>Results written to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Résultats écrits dans %1.</translation>
     </message>
     <message>
         <source>Plots written to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Graphiques écrits dans %1.</translation>
     </message>
     <message>
         <source>Open dataset</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrir un jeu de données</translation>
     </message>
     <message>
         <source>Datasets (*.csv *.tsv *.jsonl *.ndjson *.txt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeux de données (*.csv *.tsv *.jsonl *.ndjson *.txt);;Tous les fichiers (*)</translation>
     </message>
     <message>
         <source>Export results</source>
-        <translation type="unfinished"></translation>
+        <translation>Exporter les résultats</translation>
     </message>
     <message>
         <source>CSV (*.csv);;JSON Lines (*.jsonl)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV (*.csv);;JSON Lines (*.jsonl)</translation>
     </message>
     <message>
         <source>Export plots</source>
-        <translation type="unfinished"></translation>
+        <translation>Exporter les graphiques</translation>
     </message>
     <message>
         <source>PNG (*.png);;SVG (*.svg)</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG (*.png);;SVG (*.svg)</translation>
     </message>
 </context>
 <context>
     <name>fastmap::ParameterForm</name>
     <message>
         <source>Parameters</source>
-        <translation type="unfinished"></translation>
+        <translation>Paramètres</translation>
     </message>
     <message>
         <source>This function has no parameters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Cette fonction n&apos;a pas de paramètres.</translation>
     </message>
     <message>
         <source>Pick a function.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisissez une fonction.</translation>
     </message>
 </context>
 <context>
     <name>fastmap::ResultTableModel</name>
     <message>
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>erreur</translation>
     </message>
 </context>
 <context>
     <name>fastmap::RunSettingsForm</name>
     <message>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Exécuter</translation>
     </message>
     <message>
         <source>Local</source>
-        <translation type="unfinished"></translation>
+        <translation>Local</translation>
     </message>
     <message>
         <source>Remote</source>
-        <translation type="unfinished"></translation>
+        <translation>Distant</translation>
     </message>
     <message>
         <source>Adaptive</source>
-        <translation type="unfinished"></translation>
+        <translation>Adaptatif</translation>
     </message>
     <message>
         <source>Adaptive adds the remote workers only when they make the job faster.</source>
-        <translation type="unfinished"></translation>
+        <translation>Adaptatif n&apos;ajoute les workers distants que s&apos;ils accélèrent la tâche.</translation>
     </message>
     <message>
         <source>one per core</source>
-        <translation type="unfinished"></translation>
+        <translation>un par cœur</translation>
     </message>
     <message>
         <source>Policy</source>
-        <translation type="unfinished"></translation>
+        <translation>Stratégie</translation>
     </message>
     <message>
         <source>Threads</source>
-        <translation type="unfinished"></translation>
+        <translation>Threads</translation>
     </message>
     <message>
         <source>Workers</source>
-        <translation type="unfinished"></translation>
+        <translation>Workers</translation>
     </message>
     <message>
         <source>none configured (Workers tab)</source>
-        <translation type="unfinished"></translation>
+        <translation>aucun configuré (onglet Workers)</translation>
     </message>
     <message numerus="yes">
         <source>%n configured</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n configuré</numerusform>
+            <numerusform>%n configurés</numerusform>
         </translation>
     </message>
 </context>
@@ -599,183 +600,183 @@
     <name>fastmap::SettingsDialog</name>
     <message>
         <source>Ask before paid remote workers are used</source>
-        <translation type="unfinished"></translation>
+        <translation>Demander avant d&apos;utiliser des workers distants payants</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Paramètres</translation>
     </message>
     <message>
         <source>Local</source>
-        <translation type="unfinished"></translation>
+        <translation>Local</translation>
     </message>
     <message>
         <source>Remote</source>
-        <translation type="unfinished"></translation>
+        <translation>Distant</translation>
     </message>
     <message>
         <source>Adaptive</source>
-        <translation type="unfinished"></translation>
+        <translation>Adaptatif</translation>
     </message>
     <message>
         <source>no cap</source>
-        <translation type="unfinished"></translation>
+        <translation>sans plafond</translation>
     </message>
     <message>
         <source>one per core</source>
-        <translation type="unfinished"></translation>
+        <translation>un par cœur</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>System language</source>
-        <translation type="unfinished"></translation>
+        <translation>Langue du système</translation>
     </message>
     <message>
         <source>unchanged</source>
-        <translation type="unfinished"></translation>
+        <translation>inchangé</translation>
     </message>
     <message>
         <source>Default policy</source>
-        <translation type="unfinished"></translation>
+        <translation>Stratégie par défaut</translation>
     </message>
     <message>
         <source>Spend cap</source>
-        <translation type="unfinished"></translation>
+        <translation>Plafond de dépenses</translation>
     </message>
     <message>
         <source>Threads</source>
-        <translation type="unfinished"></translation>
+        <translation>Threads</translation>
     </message>
     <message>
         <source>Batch duration</source>
-        <translation type="unfinished"></translation>
+        <translation>Durée des lots</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>Langue</translation>
     </message>
     <message>
         <source>Worker token</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeton des workers</translation>
     </message>
     <message>
         <source>A new language applies when the app starts again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une nouvelle langue s&apos;applique au prochain démarrage de l&apos;application.</translation>
     </message>
     <message>
         <source>Token</source>
-        <translation type="unfinished"></translation>
+        <translation>Jeton</translation>
     </message>
 </context>
 <context>
     <name>fastmap::TokenStore</name>
     <message>
         <source>No keychain is available (%1); the token is kept in %2, readable only by you.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucun trousseau n&apos;est disponible (%1) ; le jeton est conservé dans %2, lisible par vous seul.</translation>
     </message>
     <message>
         <source>the keychain did not answer</source>
-        <translation type="unfinished"></translation>
+        <translation>le trousseau n&apos;a pas répondu</translation>
     </message>
     <message>
         <source>disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>désactivé</translation>
     </message>
 </context>
 <context>
     <name>fastmap::WorkerTableModel</name>
     <message>
         <source>idle</source>
-        <translation type="unfinished"></translation>
+        <translation>inactif</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ms</translation>
     </message>
     <message>
         <source>%1/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/s</translation>
     </message>
     <message>
         <source>Worker</source>
-        <translation type="unfinished"></translation>
+        <translation>Worker</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>État</translation>
     </message>
     <message>
         <source>Latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latence</translation>
     </message>
     <message>
         <source>Elements</source>
-        <translation type="unfinished"></translation>
+        <translation>Éléments</translation>
     </message>
     <message>
         <source>Batches</source>
-        <translation type="unfinished"></translation>
+        <translation>Lots</translation>
     </message>
     <message>
         <source>Throughput</source>
-        <translation type="unfinished"></translation>
+        <translation>Débit</translation>
     </message>
     <message>
         <source>Charge</source>
-        <translation type="unfinished"></translation>
+        <translation>Facturation</translation>
     </message>
     <message>
         <source>Last error</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière erreur</translation>
     </message>
 </context>
 <context>
     <name>fastmap::WorkersPanel</name>
     <message>
         <source>https://host:8750</source>
-        <translation type="unfinished"></translation>
+        <translation>https://hote:8750</translation>
     </message>
     <message>
         <source>Add worker</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajouter un worker</translation>
     </message>
     <message>
         <source>Remove selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Retirer la sélection</translation>
     </message>
     <message>
         <source>Set token…</source>
-        <translation type="unfinished"></translation>
+        <translation>Définir le jeton…</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not an http:// or https:// URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>« %1 » n’est pas une URL http:// ou https://.</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>Fastmap Desktop: runs a function over every element of a dataset.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fastmap Desktop : applique une fonction à chaque élément d&apos;un jeu de données.</translation>
     </message>
     <message>
         <source>A dataset to open.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un jeu de données à ouvrir.</translation>
     </message>
     <message>
         <source>Select this function.</source>
-        <translation type="unfinished"></translation>
+        <translation>Choisir cette fonction.</translation>
     </message>
     <message>
         <source>Set a parameter (repeatable).</source>
-        <translation type="unfinished"></translation>
+        <translation>Définir un paramètre (répétable).</translation>
     </message>
     <message>
         <source>Start the job at once.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lancer la tâche immédiatement.</translation>
     </message>
 </context>
 </TS>
