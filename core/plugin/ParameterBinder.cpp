@@ -34,7 +34,7 @@ bool ParameterBinder::convert(const ParameterSpec &spec, const QVariant &value, 
             d = value.toDouble(&ok);
         }
         if (!ok || !std::isfinite(d))
-            return fail(QStringLiteral("'%1' is not a %2").arg(text, spec.type));
+            return fail(QStringLiteral("'%1' is not %2").arg(text, spec.type == QLatin1String("integer") ? QStringLiteral("an integer") : QStringLiteral("a number")));
         if (integer && !exact && (d != std::floor(d) || std::fabs(d) > 9.0e18))
             return fail(QStringLiteral("'%1' is not a whole number").arg(text));
         // Shortest form, so that a bound such as 1234567 is not shown rounded as 1.23457e+06.

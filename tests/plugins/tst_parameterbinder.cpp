@@ -165,10 +165,10 @@ private slots:
         QTest::addColumn<QVariant>("value");
         QTest::addColumn<QString>("message");
         QTest::newRow("integer not a number")
-            << "count" << QVariant("abc") << "parameter 'count': 'abc' is not a integer";
-        QTest::newRow("integer empty") << "count" << QVariant("") << "parameter 'count': '' is not a integer";
+            << "count" << QVariant("abc") << "parameter 'count': 'abc' is not an integer";
+        QTest::newRow("integer empty") << "count" << QVariant("") << "parameter 'count': '' is not an integer";
         QTest::newRow("integer with unit")
-            << "count" << QVariant("10k") << "parameter 'count': '10k' is not a integer";
+            << "count" << QVariant("10k") << "parameter 'count': '10k' is not an integer";
         QTest::newRow("integer fractional")
             << "count" << QVariant("2.5") << "parameter 'count': '2.5' is not a whole number";
         QTest::newRow("integer typed fractional")
@@ -178,7 +178,7 @@ private slots:
         QTest::newRow("integer above max")
             << "count" << QVariant("1_000_001") << "parameter 'count': 1_000_001 is above the maximum 1e+06";
         QTest::newRow("integer infinite")
-            << "offset" << QVariant("inf") << "parameter 'offset': 'inf' is not a integer";
+            << "offset" << QVariant("inf") << "parameter 'offset': 'inf' is not an integer";
         QTest::newRow("number not a number")
             << "scale" << QVariant("half") << "parameter 'scale': 'half' is not a number";
         QTest::newRow("number nan") << "scale" << QVariant("nan")
