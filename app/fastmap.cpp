@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QTimer>
 
 int main(int argc, char *argv[])
@@ -17,6 +18,8 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("Fastmap"));
     QApplication::setApplicationName(QStringLiteral("fastmap"));
     QApplication::setApplicationVersion(fastmap::versionString());
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/fastmap.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("fastmap"));
     fastmap::LanguageLoader::install(&app, fastmap::AppSettings().language());
 
     QCommandLineParser parser;

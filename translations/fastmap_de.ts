@@ -280,6 +280,10 @@
         <source>Cannot write %1</source>
         <translation>%1 kann nicht geschrieben werden</translation>
     </message>
+    <message>
+        <source>Results histogram: no numeric output</source>
+        <translation>Histogramm der Ergebnisse: keine numerische Ausgabe</translation>
+    </message>
 </context>
 <context>
     <name>fastmap::MainWindow</name>

@@ -280,6 +280,10 @@
         <source>Cannot write %1</source>
         <translation>Impossible d&apos;écrire %1</translation>
     </message>
+    <message>
+        <source>Results histogram: no numeric output</source>
+        <translation>Histogramme des résultats : aucune sortie numérique</translation>
+    </message>
 </context>
 <context>
     <name>fastmap::MainWindow</name>

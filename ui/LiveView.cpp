@@ -31,7 +31,8 @@ void fitAxes(QChart *chart, double xMax, double yMax)
         if (!value)
             continue;
         const double top = axis->orientation() == Qt::Horizontal ? xMax : yMax;
-        value->setRange(0, top > 0 ? top * (axis->orientation() == Qt::Horizontal ? 1.0 : 1.1) : 1.0);
+        value->setRange(0, top > 0 ? top : 1.0);
+        value->applyNiceNumbers();
     }
 }
 
@@ -67,7 +68,10 @@ LiveView::LiveView(JobController *controller, QWidget *parent)
     grid->addWidget(addChart(tr("Progress (elements)"), &m_progressChart), 0, 1);
     setYFormat(m_progressChart, QStringLiteral("%.0f"));
     grid->addWidget(addChart(tr("Cost (USD)"), &m_costChart), 1, 0);
+    setYFormat(m_costChart, QStringLiteral("%.3g"));
     grid->addWidget(addChart(tr("Results histogram"), &m_histogramChart), 1, 1);
+    for (QAbstractAxis *axis : m_histogramChart->axes(Qt::Horizontal))
+        static_cast<QValueAxis *>(axis)->setLabelFormat(QStringLiteral("%.4g"));
     m_progress = newSeries(m_progressChart, tr("done"));
     m_cost = newSeries(m_costChart, tr("so far"));
     m_estimate = newSeries(m_costChart, tr("estimate"));
@@ -86,7 +90,8 @@ LiveView::LiveView(JobController *controller, QWidget *parent)
     layout->addWidget(m_plots, 1);
 
     connect(m_column, &QComboBox::currentIndexChanged, this, [this](int index) {
-        m_controller->live().setHistogramColumn(index, *m_controller->results());
+        m_controller->live().setHistogramColumn(index < 0 ? -1 : m_column->itemData(index).toInt(),
+                                                *m_controller->results());
         m_histogramChart->setTitle(tr("Results histogram: %1").arg(m_column->currentText()));
         markDirty();
     });
@@ -107,8 +112,10 @@ QChartView *LiveView::addChart(const QString &title, QChart **chart)
     (*chart)->setMargins(QMargins(4, 4, 4, 4));
     auto *x = new QValueAxis(*chart);
     auto *y = new QValueAxis(*chart);
-    x->setLabelFormat(QStringLiteral("%g"));
-    y->setLabelFormat(QStringLiteral("%g"));
+    x->setLabelFormat(QStringLiteral("%.0f"));
+    y->setLabelFormat(QStringLiteral("%.0f"));
+    x->setTickCount(5);
+    y->setTickCount(5);
     (*chart)->addAxis(x, Qt::AlignBottom);
     (*chart)->addAxis(y, Qt::AlignLeft);
     auto *view = new QChartView(*chart, this);
@@ -117,14 +124,20 @@ QChartView *LiveView::addChart(const QString &title, QChart **chart)
     return view;
 }
 
-void LiveView::setOutputColumns(const QStringList &columns)
+void LiveView::setOutputColumns(const QList<ColumnSpec> &outputs)
 {
     const QSignalBlocker block(m_column);
     m_column->clear();
-    m_column->addItems(columns);
-    m_controller->live().setHistogramColumn(columns.isEmpty() ? -1 : 0, *m_controller->results());
-    m_histogramChart->setTitle(columns.isEmpty() ? tr("Results histogram")
-                                                 : tr("Results histogram: %1").arg(columns.first()));
+    for (int c = 0; c < outputs.size(); ++c) {
+        const QString &type = outputs.at(c).type;
+        if (type == QLatin1String("number") || type == QLatin1String("integer"))
+            m_column->addItem(outputs.at(c).name, c);
+    }
+    m_column->setEnabled(m_column->count() > 0);
+    const int column = m_column->count() > 0 ? m_column->itemData(0).toInt() : -1;
+    m_controller->live().setHistogramColumn(column, *m_controller->results());
+    m_histogramChart->setTitle(column < 0 ? tr("Results histogram: no numeric output")
+                                          : tr("Results histogram: %1").arg(m_column->currentText()));
     markDirty();
 }
 
@@ -208,8 +221,10 @@ void LiveView::drawHistogram()
         auto *value = qobject_cast<QValueAxis *>(axis);
         if (value && axis->orientation() == Qt::Horizontal)
             value->setRange(lo, width > 0 ? histogram.maximum() : lo + 1);
-        else if (value)
-            value->setRange(0, yMax > 0 ? yMax * 1.1 : 1);
+        else if (value) {
+            value->setRange(0, yMax > 0 ? yMax : 1);
+            value->applyNiceNumbers();
+        }
     }
     const LiveData &live = m_controller->live();
     const double done = live.progress().isEmpty() ? 0 : live.progress().last().y();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "plugin/FunctionInfo.h"
+
 #include <QHash>
 #include <QTimer>
 #include <QWidget>
@@ -27,7 +29,8 @@ public:
 
     explicit LiveView(JobController *controller, QWidget *parent = nullptr);
 
-    void setOutputColumns(const QStringList &columns);
+    // The function's outputs; the numeric ones can be shown in the histogram.
+    void setOutputColumns(const QList<ColumnSpec> &outputs);
     // Renders the four plots into a PNG or SVG file (by extension).
     bool exportTo(const QString &path, QString *error);
     int redrawCount() const { return m_redraws; }

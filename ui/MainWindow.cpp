@@ -138,10 +138,11 @@ void MainWindow::createTabs()
     m_tabs = new QTabWidget;
     m_resultsView = new QTableView;
     m_resultsView->setObjectName(QStringLiteral("resultsView"));
+    // While a job runs the view shows the streaming model itself; the sorting proxy takes over
+    // once it is done, so inserts never pay for the proxy's mapping.
     m_sorted = new QSortFilterProxyModel(this);
-    m_sorted->setSourceModel(m_controller->results());
     m_sorted->setDynamicSortFilter(false);
-    m_resultsView->setModel(m_sorted);
+    m_resultsView->setModel(m_controller->results());
     m_resultsView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_resultsView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_resultsView->verticalHeader()->setDefaultSectionSize(m_resultsView->fontMetrics().height() + 6);
@@ -277,15 +278,16 @@ bool MainWindow::run()
         if (m_tokens->usedFallback())
             addLog(m_tokens->warning());
     }
-    m_sorted->sort(-1);
     m_resultsView->setSortingEnabled(false);
+    m_resultsView->setModel(m_controller->results());
+    m_sorted->setSourceModel(nullptr);
     if (!m_controller->start(spec, &error)) {
         m_status->setText(tr("Cannot start: %1").arg(error));
         addLog(tr("Cannot start: %1").arg(error));
         return false;
     }
     const FunctionInfo *function = m_catalog->find(spec.functionId);
-    m_live->setOutputColumns(function ? function->outputNames() : QStringList());
+    m_live->setOutputColumns(function ? function->outputs : QList<ColumnSpec>());
     addLog(tr("Started %1 on %2.").arg(spec.functionId, spec.input));
     m_status->setText(tr("Running…"));
     return true;
@@ -384,6 +386,9 @@ void MainWindow::onFinished(const JobSummary &summary)
     if (summary.status == JobStatus::Completed || summary.status == JobStatus::CompletedWithFailures)
         m_progressBar->setValue(1000);
     // Sortable now that every row is in; keep the input order until the user picks a column.
+    m_sorted->setSourceModel(m_controller->results());
+    m_sorted->sort(-1);
+    m_resultsView->setModel(m_sorted);
     m_resultsView->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
     m_resultsView->setSortingEnabled(true);
     m_resultsView->resizeColumnsToContents();
@@ -429,7 +434,7 @@ void MainWindow::copySelection()
     QList<int> rows;
     const auto selected = m_resultsView->selectionModel()->selectedRows();
     for (const QModelIndex &index : selected)
-        rows.append(m_sorted->mapToSource(index).row());
+        rows.append(m_resultsView->model() == m_sorted ? m_sorted->mapToSource(index).row() : index.row());
     std::sort(rows.begin(), rows.end());
     QApplication::clipboard()->setText(m_controller->results()->toTsv(rows));
 }
