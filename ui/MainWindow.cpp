@@ -364,6 +364,15 @@ void MainWindow::onConfirmationNeeded(const Estimate &estimate)
         }
     });
     m_charges->open();
+    if (!m_screenshotPath.isEmpty()) // screenshots: a picture of the dialog, then accept
+        QTimer::singleShot(500, this, [this] {
+            if (!m_charges)
+                return;
+            const QFileInfo info(m_screenshotPath);
+            m_charges->grab().save(info.absolutePath() + QLatin1Char('/') + info.completeBaseName() +
+                                   QStringLiteral("-charges.png"));
+            m_charges->button(ChargesDialog::RunRemote)->click();
+        });
 }
 
 void MainWindow::onFinished(const JobSummary &summary)
