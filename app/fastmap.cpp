@@ -12,6 +12,8 @@
 #include <QIcon>
 #include <QTimer>
 
+#include <cstdio>
+
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
@@ -58,7 +60,11 @@ int main(int argc, char *argv[])
                                          assignment.section(QLatin1Char('='), 1));
     if (parser.isSet(screenshot)) {
         window.setScreenshotOnFinish(parser.value(screenshot));
-        QObject::connect(&window, &fastmap::MainWindow::screenshotTaken, &app, &QApplication::quit);
+        // The log goes to stderr too, for scripts (and the plots' cost measurement).
+        QObject::connect(&window, &fastmap::MainWindow::screenshotTaken, &app, [&window] {
+            std::fputs(qPrintable(window.logText() + QLatin1Char('\n')), stderr);
+            QApplication::quit();
+        });
     }
     if (parser.isSet(run) || parser.isSet(screenshot))
         QTimer::singleShot(200, &window, [&window] {

@@ -527,6 +527,13 @@
         <source>PNG (*.png);;SVG (*.svg)</source>
         <translation>PNG (*.png);;SVG (*.svg)</translation>
     </message>
+    <message numerus="yes">
+        <source>Live view: %n redraw(s), %1 ms in all.</source>
+        <translation>
+            <numerusform>Live-Ansicht: %n Neuzeichnung, insgesamt %1 ms.</numerusform>
+            <numerusform>Live-Ansicht: %n Neuzeichnungen, insgesamt %1 ms.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>fastmap::ParameterForm</name>

@@ -527,6 +527,13 @@
         <source>PNG (*.png);;SVG (*.svg)</source>
         <translation>PNG (*.png);;SVG (*.svg)</translation>
     </message>
+    <message numerus="yes">
+        <source>Live view: %n redraw(s), %1 ms in all.</source>
+        <translation>
+            <numerusform>Vue en direct : %n rafraîchissement, %1 ms au total.</numerusform>
+            <numerusform>Vue en direct : %n rafraîchissements, %1 ms au total.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>fastmap::ParameterForm</name>

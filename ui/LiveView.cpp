@@ -8,6 +8,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -149,8 +150,16 @@ QLineSeries *LiveView::throughputSeries(const QString &executor)
     return series;
 }
 
+void LiveView::clearRedrawStats()
+{
+    m_redraws = 0;
+    m_redrawNs = 0;
+}
+
 void LiveView::redraw()
 {
+    QElapsedTimer timer;
+    timer.start();
     m_dirty = false;
     ++m_redraws;
     const int pixels = qMax(50, int(m_progressChart->plotArea().width()));
@@ -158,6 +167,7 @@ void LiveView::redraw()
     drawProgress(pixels);
     drawCost(pixels);
     drawHistogram();
+    m_redrawNs += timer.nsecsElapsed();
 }
 
 void LiveView::drawThroughput(int pixels)

@@ -34,6 +34,9 @@ public:
     // Renders the four plots into a PNG or SVG file (by extension).
     bool exportTo(const QString &path, QString *error);
     int redrawCount() const { return m_redraws; }
+    // Time spent redrawing since the last clear, to check the plots stay cheap.
+    double redrawSeconds() const { return double(m_redrawNs) * 1e-9; }
+    void clearRedrawStats();
 
 public slots:
     void markDirty() { m_dirty = true; }
@@ -51,6 +54,7 @@ private:
     QTimer m_frame;
     bool m_dirty = false;
     int m_redraws = 0;
+    qint64 m_redrawNs = 0;
     QChart *m_throughputChart = nullptr;
     QChart *m_progressChart = nullptr;
     QChart *m_costChart = nullptr;

@@ -288,6 +288,7 @@ bool MainWindow::run()
     }
     const FunctionInfo *function = m_catalog->find(spec.functionId);
     m_live->setOutputColumns(function ? function->outputs : QList<ColumnSpec>());
+    m_live->clearRedrawStats();
     addLog(tr("Started %1 on %2.").arg(spec.functionId, spec.input));
     m_status->setText(tr("Running…"));
     return true;
@@ -402,6 +403,8 @@ void MainWindow::onFinished(const JobSummary &summary)
     m_resultsView->setSortingEnabled(true);
     m_resultsView->resizeColumnsToContents();
     m_live->redraw();
+    addLog(tr("Live view: %n redraw(s), %1 ms in all.", nullptr, m_live->redrawCount())
+               .arg(m_live->redrawSeconds() * 1000, 0, 'f', 1));
     emit jobFinished(summary);
     if (!m_screenshotPath.isEmpty())
         QTimer::singleShot(300, this, &MainWindow::takeScreenshots);
