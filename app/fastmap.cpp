@@ -2,6 +2,7 @@
 // fastmap: the desktop app. Everything but main() is in ui/ and core/.
 #include "AppSettings.h"
 #include "LanguageLoader.h"
+#include "LiveView.h"
 #include "MainWindow.h"
 #include "ParameterForm.h"
 #include "plugin/PluginCatalog.h"
@@ -10,6 +11,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <cstdio>
@@ -44,13 +46,18 @@ int main(int argc, char *argv[])
                                   QStringLiteral("Save a picture of the window after the job and quit."),
                                   QStringLiteral("FILE"));
     screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({function, param, run, screenshot});
+    QCommandLineOption showLive(QStringLiteral("show-live"),
+                                QStringLiteral("Show the live plots from the start."));
+    showLive.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({function, param, run, screenshot, showLive});
     parser.process(app);
 
     fastmap::PluginCatalog catalog;
     catalog.scan(fastmap::PluginCatalog::defaultSearchPaths());
     fastmap::MainWindow window(&catalog);
     window.show();
+    if (parser.isSet(showLive))
+        window.tabs()->setCurrentWidget(window.liveView());
     if (!parser.positionalArguments().isEmpty())
         window.openDataset(parser.positionalArguments().first());
     if (parser.isSet(function))

@@ -99,7 +99,7 @@ LiveView::LiveView(JobController *controller, QWidget *parent)
     connect(controller, &JobController::liveDataChanged, this, &LiveView::markDirty);
     m_frame.setInterval(kFrameMs);
     connect(&m_frame, &QTimer::timeout, this, [this] {
-        if (m_dirty)
+        if (m_dirty && isVisible())
             redraw();
     });
     m_frame.start();
@@ -148,6 +148,13 @@ QLineSeries *LiveView::throughputSeries(const QString &executor)
     if (!series)
         series = newSeries(m_throughputChart, executor);
     return series;
+}
+
+void LiveView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_dirty)
+        redraw();
 }
 
 void LiveView::clearRedrawStats()

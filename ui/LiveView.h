@@ -19,13 +19,14 @@ namespace fastmap {
 class JobController;
 
 // The live plots: throughput per executor, progress, cost against the estimate, and a
-// histogram of an output column. Redraws are coalesced to one per kFrameMs at most, and each
-// series is replaced whole from thinned data.
+// histogram of an output column. Redraws are coalesced to one per kFrameMs at most, skipped
+// while the view is hidden, and each series is replaced whole from thinned data.
 class LiveView : public QWidget
 {
     Q_OBJECT
 public:
-    static constexpr int kFrameMs = 40;
+    // At most 10 redraws a second: a redraw of the four charts costs a few milliseconds.
+    static constexpr int kFrameMs = 100;
 
     explicit LiveView(JobController *controller, QWidget *parent = nullptr);
 
@@ -41,6 +42,9 @@ public:
 public slots:
     void markDirty() { m_dirty = true; }
     void redraw();
+
+protected:
+    void showEvent(QShowEvent *event) override;
 
 private:
     QChartView *addChart(const QString &title, QChart **chart);
