@@ -580,14 +580,30 @@ struct Engine::Run
         };
         QElapsedTimer sinceReload;
         sinceReload.start();
+        QElapsedTimer sinceCancel;
         for (;;) {
             deliver(50);
             if (remote)
                 steerRemote(runLocal, sinceReload);
             if (scheduler->isDrained() && reorder.size() == 0)
                 break;
-            if (cancelRequested && allStopped())
-                break;
+            if (cancelRequested) {
+                if (!sinceCancel.isValid()) {
+                    sinceCancel.start();
+                    if (remote)
+                        remote->retireAll({}); // also those still waiting for the charges answer
+                }
+                // Batches out on workers get a moment to come back; a hung worker must not hold up a cancel.
+                if (allStopped() || (remote && sinceCancel.elapsed() > 2000 && !runLocal))
+                    break;
+                if (remote && runLocal && sinceCancel.elapsed() > 2000) {
+                    bool localDone = true;
+                    for (const QFuture<void> &f : loops)
+                        localDone = localDone && f.isFinished();
+                    if (localDone)
+                        break;
+                }
+            }
         }
         if (remote)
             remote->retireAll({});

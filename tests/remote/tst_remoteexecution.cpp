@@ -241,6 +241,27 @@ private slots:
         }
     }
 
+    void cancellingWhileTheChargesQuestionWaitsEndsTheJob()
+    {
+        FakeWorker worker(m_sha, 36.0);
+        JobSpec s = spec(20000, JobSpec::Policy::Remote, {worker.url()});
+        s.params.insert(QStringLiteral("delay_us"), 100);
+        CountingSink sink;
+        Engine engine(&m_catalog);
+        QSignalSpy asked(&engine, &Engine::confirmationNeeded);
+        QSignalSpy finished(&engine, &Engine::finished);
+        StartError error;
+        QVERIFY(engine.start(s, &sink, &error));
+        QVERIFY(asked.wait(10000));
+        QElapsedTimer timer;
+        timer.start();
+        engine.cancel();
+        QVERIFY(finished.wait(10000));
+        QVERIFY(timer.elapsed() < 5000);
+        QCOMPARE(finished.first().first().value<JobSummary>().status, JobStatus::Cancelled);
+        QCOMPARE(worker.requests(), 0);
+    }
+
     void theSpendingCapStopsPaidBatches()
     {
         FakeWorker worker(m_sha, 3600.0, 1); // $1 per vCPU-second
@@ -269,7 +290,7 @@ private slots:
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("# no workers yet\n");
         file.close();
-        JobSpec s = spec(10000, JobSpec::Policy::Adaptive, {});
+        JobSpec s = spec(30000, JobSpec::Policy::Adaptive, {}); // seconds of work: the file is re-read every second
         s.workersFile = path;
         s.params.insert(QStringLiteral("delay_us"), 150);
         CountingSink sink;
@@ -284,7 +305,7 @@ private slots:
         QVERIFY(finished.wait(60000));
         const JobSummary summary = finished.first().first().value<JobSummary>();
         QCOMPARE(summary.status, JobStatus::Completed);
-        QCOMPARE(sink.rows, qint64(10000));
+        QCOMPARE(sink.rows, qint64(30000));
         QVERIFY(!sink.wrongValues && !sink.orderBroken);
         QCOMPARE(summary.workers.size(), 1);
         QVERIFY2(summary.workers[0].elements > 0, qPrintable(summary.workers[0].state + summary.workers[0].lastError));
