@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jobs/ResultCodec.h"
 
+#include "util/CborVariant.h"
+
 #include <QCborArray>
 #include <QCborValue>
 
@@ -8,42 +10,11 @@ namespace fastmap {
 
 namespace {
 
-QCborValue toCbor(const QVariant &value)
-{
-    switch (value.typeId()) {
-    case QMetaType::UnknownType:
-    case QMetaType::Nullptr: return QCborValue(QCborValue::Null);
-    case QMetaType::Int:
-    case QMetaType::LongLong: return QCborValue(value.toLongLong());
-    case QMetaType::UInt:
-    case QMetaType::ULongLong: return QCborValue(qint64(value.toULongLong()));
-    case QMetaType::Double: return QCborValue(value.toDouble());
-    case QMetaType::Float: return QCborValue(double(value.toFloat()));
-    case QMetaType::Bool: return QCborValue(value.toBool());
-    case QMetaType::QString: return QCborValue(value.toString());
-    default: return QCborValue::fromVariant(value);
-    }
-}
-
-QVariant fromCbor(const QCborValue &value)
-{
-    switch (value.type()) {
-    case QCborValue::Integer: return value.toInteger();
-    case QCborValue::Double: return value.toDouble();
-    case QCborValue::String: return value.toString();
-    case QCborValue::True: return true;
-    case QCborValue::False: return false;
-    case QCborValue::Null:
-    case QCborValue::Undefined: return {};
-    default: return value.toVariant();
-    }
-}
-
 QCborArray rowArray(const QVariant *values, int columns)
 {
     QCborArray row;
     for (int c = 0; c < columns; ++c)
-        row.append(toCbor(values[c]));
+        row.append(variantToCbor(values[c]));
     return row;
 }
 
@@ -82,7 +53,7 @@ bool ResultCodec::decodeOutput(const QByteArray &blob, int rows, int columns, Ba
         if (cells.size() != columns)
             return false;
         for (int c = 0; c < columns; ++c)
-            out.values().set(r, c, fromCbor(cells.at(c)));
+            out.values().set(r, c, cborToVariant(cells.at(c)));
     }
     for (const QCborValue &e : parts.at(1).toArray()) {
         const QCborArray pair = e.toArray();
@@ -106,7 +77,7 @@ bool ResultCodec::decodeRow(const QByteArray &blob, int columns, QVariant *value
     if (cells.size() != columns)
         return false;
     for (int c = 0; c < columns; ++c)
-        values[c] = fromCbor(cells.at(c));
+        values[c] = cborToVariant(cells.at(c));
     return true;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "remote/BatchCodec.h"
 
+#include "util/CborVariant.h"
+
 #include <QCborArray>
 #include <QCborMap>
 #include <QCborStreamReader>
@@ -11,34 +13,6 @@
 namespace fastmap {
 
 namespace {
-
-QCborValue toCbor(const QVariant &value)
-{
-    switch (value.typeId()) {
-    case QMetaType::UnknownType:
-    case QMetaType::Nullptr: return QCborValue(QCborValue::Null);
-    case QMetaType::LongLong:
-    case QMetaType::Int: return QCborValue(value.toLongLong());
-    case QMetaType::Double: return QCborValue(value.toDouble());
-    case QMetaType::Bool: return QCborValue(value.toBool());
-    case QMetaType::QString: return QCborValue(value.toString());
-    default: return QCborValue::fromVariant(value);
-    }
-}
-
-QVariant fromCbor(const QCborValue &value)
-{
-    switch (value.type()) {
-    case QCborValue::Integer: return value.toInteger();
-    case QCborValue::Double: return value.toDouble();
-    case QCborValue::String: return value.toString();
-    case QCborValue::True: return true;
-    case QCborValue::False: return false;
-    case QCborValue::Null:
-    case QCborValue::Undefined: return {};
-    default: return value.toVariant();
-    }
-}
 
 bool parseTopMap(const QByteArray &body, QCborMap *map, QString *error)
 {
@@ -83,7 +57,7 @@ bool readTable(const QCborValue &value, int expectedRows, int columns, Table *ta
         }
         const QCborArray cells = row.toArray();
         for (int c = 0; c < columns; ++c)
-            table->set(r, c, fromCbor(cells.at(c)));
+            table->set(r, c, cborToVariant(cells.at(c)));
     }
     return true;
 }
@@ -95,7 +69,7 @@ QCborArray writeTable(const Table &table, const BatchOutput *failures)
         QCborArray cells;
         const bool failed = failures && failures->failed(r);
         for (int c = 0; c < table.columnCount(); ++c)
-            cells.append(failed ? QCborValue(QCborValue::Null) : toCbor(table.at(r, c)));
+            cells.append(failed ? QCborValue(QCborValue::Null) : variantToCbor(table.at(r, c)));
         rows.append(cells);
     }
     return rows;
@@ -107,7 +81,7 @@ QByteArray BatchCodec::encodeRequest(const BatchRequest &request)
 {
     QCborMap params;
     for (auto it = request.params.cbegin(); it != request.params.cend(); ++it)
-        params.insert(it.key(), toCbor(it.value()));
+        params.insert(it.key(), variantToCbor(it.value()));
     QCborMap map;
     map.insert(QStringLiteral("v"), kProtocolVersion);
     map.insert(QStringLiteral("function"), request.functionId);
@@ -142,7 +116,7 @@ bool BatchCodec::decodeRequest(const QByteArray &body, BatchRequest *request, QS
     }
     const QCborMap paramMap = params.toMap();
     for (auto it = paramMap.constBegin(); it != paramMap.constEnd(); ++it)
-        r.params.insert(it.key().toString(), fromCbor(it.value()));
+        r.params.insert(it.key().toString(), cborToVariant(it.value()));
     const QCborValue columns = map.value(QStringLiteral("columns"));
     if (!columns.isArray() || columns.toArray().isEmpty()) {
         *error = QStringLiteral("\"columns\" is missing or empty");
