@@ -4,6 +4,10 @@
 #include "jobs/ResultCache.h"
 
 #include <QStringList>
+
+#include <functional>
+
+class QCommandLineParser;
 #include <QTextStream>
 
 namespace fastmap {
@@ -14,6 +18,7 @@ class StoredResults;
 struct JobSpec;
 struct JobDescription;
 class JobStore;
+struct JobRecord;
 struct JobSummary;
 
 // fastmap-cli: every subcommand, kept out of main() so tests can drive it in-process.
@@ -50,6 +55,11 @@ private:
     // Runs a job and records it in the job store; with `resumeId`, finishes that job instead.
     int runRecorded(JobDescription &description, const QString &resumeId, bool quiet, bool showProgress, ResultCache::Mode cacheMode);
     bool openStore(JobStore *store);
+    // Parses a command that names one job, opens the store and finds the job. Returns -1 to go on,
+    // else the exit code (help shown, usage error, no such job).
+    int openJobFromArguments(QCommandLineParser &parser, const QStringList &arguments, const QString &command,
+                             const QString &usage, JobStore *store, JobRecord *job,
+                             const std::function<bool()> &missingOption = {});
     int usageError(const QString &message, const QString &command = {});
     void loadCatalog();
 

@@ -241,29 +241,39 @@ int CliApplication::runJobs(const QStringList &arguments)
     return ExitSuccess;
 }
 
+int CliApplication::openJobFromArguments(QCommandLineParser &parser, const QStringList &arguments, const QString &command,
+                                         const QString &usage, JobStore *store, JobRecord *job,
+                                         const std::function<bool()> &missingOption)
+{
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), command);
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_out << parser.helpText();
+        return ExitSuccess;
+    }
+    if (parser.positionalArguments().size() != 1 || (missingOption && missingOption()))
+        return usageError(usage, command);
+    if (!openStore(store))
+        return ExitOutput;
+    QString error;
+    if (!store->find(parser.positionalArguments().first(), job, &error)) {
+        m_err << "fastmap-cli: " << error << '\n';
+        return ExitInput;
+    }
+    return -1;
+}
+
 int CliApplication::runShow(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.addHelpOption();
     parser.setApplicationDescription(QStringLiteral("Shows one job: its spec, state, summary and job log (one line per batch)."));
     parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("A job id, or a unique prefix of one."));
-    if (!parser.parse(arguments))
-        return usageError(parser.errorText(), QStringLiteral("show"));
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_out << parser.helpText();
-        return ExitSuccess;
-    }
-    if (parser.positionalArguments().size() != 1)
-        return usageError(QStringLiteral("show needs one JOB"), QStringLiteral("show"));
     JobStore store;
-    if (!openStore(&store))
-        return ExitOutput;
     JobRecord job;
     QString error;
-    if (!store.find(parser.positionalArguments().first(), &job, &error)) {
-        m_err << "fastmap-cli: " << error << '\n';
-        return ExitInput;
-    }
+    if (const int exit = openJobFromArguments(parser, arguments, QStringLiteral("show"), QStringLiteral("show needs one JOB"), &store, &job); exit >= 0)
+        return exit;
     QJsonObject o = jobToJson(job);
     m_out << QJsonDocument(o).toJson(QJsonDocument::Indented);
     JobExporter exporter(&store, m_catalog);
@@ -278,23 +288,11 @@ int CliApplication::runRm(const QStringList &arguments)
     parser.addHelpOption();
     parser.setApplicationDescription(QStringLiteral("Removes a job and its stored results. The result file is left alone."));
     parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("A job id, or a unique prefix of one."));
-    if (!parser.parse(arguments))
-        return usageError(parser.errorText(), QStringLiteral("rm"));
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_out << parser.helpText();
-        return ExitSuccess;
-    }
-    if (parser.positionalArguments().size() != 1)
-        return usageError(QStringLiteral("rm needs one JOB"), QStringLiteral("rm"));
     JobStore store;
-    if (!openStore(&store))
-        return ExitOutput;
     JobRecord job;
     QString error;
-    if (!store.find(parser.positionalArguments().first(), &job, &error)) {
-        m_err << "fastmap-cli: " << error << '\n';
-        return ExitInput;
-    }
+    if (const int exit = openJobFromArguments(parser, arguments, QStringLiteral("rm"), QStringLiteral("rm needs one JOB"), &store, &job); exit >= 0)
+        return exit;
     if (displayedState(job) == QLatin1String("running")) {
         m_err << "fastmap-cli: job " << job.id << " is running (process " << qint64(job.spec.value("pid").toDouble()) << "); stop it first\n";
         return ExitInput;
@@ -321,23 +319,11 @@ int CliApplication::runResume(const QStringList &arguments)
     const QCommandLineOption yes(QStringList{QStringLiteral("y"), QStringLiteral("yes")}, QStringLiteral("Accept the estimated charges without asking."));
     const QCommandLineOption quiet(QStringList{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("No progress and no summary; errors only."));
     parser.addOptions({tokenFile, yes, quiet});
-    if (!parser.parse(arguments))
-        return usageError(parser.errorText(), QStringLiteral("resume"));
-    if (parser.isSet(QStringLiteral("help"))) {
-        m_out << parser.helpText();
-        return ExitSuccess;
-    }
-    if (parser.positionalArguments().size() != 1)
-        return usageError(QStringLiteral("resume needs one JOB"), QStringLiteral("resume"));
     JobStore store;
-    if (!openStore(&store))
-        return ExitOutput;
     JobRecord job;
     QString error;
-    if (!store.find(parser.positionalArguments().first(), &job, &error)) {
-        m_err << "fastmap-cli: " << error << '\n';
-        return ExitInput;
-    }
+    if (const int exit = openJobFromArguments(parser, arguments, QStringLiteral("resume"), QStringLiteral("resume needs one JOB"), &store, &job); exit >= 0)
+        return exit;
     const QString state = displayedState(job);
     if (state == QLatin1String("running")) {
         m_err << "fastmap-cli: job " << job.id << " is still running (process " << qint64(job.spec.value("pid").toDouble()) << ")\n";
