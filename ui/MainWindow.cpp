@@ -271,11 +271,13 @@ bool MainWindow::run()
     spec.maxCost = m_settings.spendCap();
     spec.chargesConfirmed = !m_settings.confirmCharges();
     const QStringList workers = m_settings.workers();
-    if (!workers.isEmpty() && spec.policy != JobSpec::Policy::Local) {
+    if (spec.policy != JobSpec::Policy::Local) {
+        // Always through the file, even empty: the engine re-reads it, so workers added or
+        // removed in the Workers tab join or leave the running job.
         writeWorkersFile(workers);
         spec.workersFile = workersFilePath();
         spec.token = m_tokens->load();
-        if (m_tokens->usedFallback())
+        if (!workers.isEmpty() && m_tokens->usedFallback())
             addLog(m_tokens->warning());
     }
     m_resultsView->setSortingEnabled(false);
