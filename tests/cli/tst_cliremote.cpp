@@ -15,11 +15,12 @@ class TestCliRemote : public QObject
 
     static QString bin(const char *name) { return QStringLiteral(FASTMAP_BINARY_DIR "/bin/") + QLatin1String(name); }
 
-    static QProcessEnvironment environment()
+    QProcessEnvironment environment() const
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("FASTMAP_PLUGIN_PATH"), QStringLiteral(FASTMAP_TEST_PLUGIN_DIR "/good"));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), QDir::tempPath() + QStringLiteral("/fastmap-cliremote-xdg"));
+        // A fresh job store and result cache per run: a cache left by another run would serve the elements.
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
         return env;
     }
 
@@ -187,7 +188,7 @@ private slots:
             QProcess &process;
             ~StopAtEnd() { stop(process); }
         } stopWorker{worker};
-        const QString command = QStringList{bin("fastmap-cli"), "run", "test.control", "-i", "range:20000", "-o", out, "-p", "delay_us=200", "--worker", url,
+        const QString command = QStringList{bin("fastmap-cli"), "run", "test.control", "-i", "range:20000", "-o", out, "-p", "delay_us=200", "--cache", "off", "--worker", url,
                                             "--token-file", m_dir.filePath(QStringLiteral("token"))}
                                     .join(QLatin1Char(' '));
         QProcess pty; // script(1) gives the CLI a terminal on stdin and stderr
