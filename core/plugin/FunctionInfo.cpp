@@ -108,6 +108,10 @@ bool parseColumns(const QJsonObject &o, const char *key, QList<ColumnSpec> *out,
             *error = where + QStringLiteral("duplicate name \"%1\"").arg(spec.name);
             return false;
         }
+        if (qstrcmp(key, "outputs") == 0 && spec.name == QLatin1String("error")) {
+            *error = where + QStringLiteral("the name \"error\" is reserved for the error column of result files");
+            return false;
+        }
         seen.insert(spec.name);
         spec.help = c.value("help").toString();
         out->append(spec);
@@ -184,6 +188,15 @@ bool parseParameters(const QJsonObject &o, QList<ParameterSpec> *out, QString *e
                 *error = where + QStringLiteral("\"choices\" must be a non-empty array holding the default");
                 return false;
             }
+        }
+        if (spec.minimum.isValid() && spec.maximum.isValid() && spec.minimum.toDouble() > spec.maximum.toDouble()) {
+            *error = where + QStringLiteral("\"min\" is above \"max\"");
+            return false;
+        }
+        if (numeric && ((spec.minimum.isValid() && spec.defaultValue.toDouble() < spec.minimum.toDouble())
+                        || (spec.maximum.isValid() && spec.defaultValue.toDouble() > spec.maximum.toDouble()))) {
+            *error = where + QStringLiteral("\"default\" is outside [min, max]");
+            return false;
         }
         spec.help = p.value("help").toString();
         out->append(spec);

@@ -308,6 +308,19 @@ private slots:
                    {{"name", "m"}, {"type", "choice"}, {"default", "c"}, {"choices", QJsonArray{"a", "b"}}})
             << "parameters[0]: \"choices\" must be a non-empty array holding the default";
 
+        QTest::newRow("min above max")
+            << setParameter({{"name", "n"}, {"type", "integer"}, {"default", 5}, {"min", 10}, {"max", 1}})
+            << "parameters[0]: \"min\" is above \"max\"";
+        QTest::newRow("default below min")
+            << setParameter({{"name", "n"}, {"type", "integer"}, {"default", 0}, {"min", 1}})
+            << "parameters[0]: \"default\" is outside [min, max]";
+        QTest::newRow("default above max")
+            << setParameter({{"name", "r"}, {"type", "number"}, {"default", 2.5}, {"max", 1}})
+            << "parameters[0]: \"default\" is outside [min, max]";
+        QTest::newRow("an output named error")
+            << setKey("outputs", QJsonArray{QJsonObject{{"name", "error"}, {"type", "string"}}})
+            << "outputs[0]: the name \"error\" is reserved for the error column of result files";
+
         const QString cost =
             QStringLiteral("\"costHint\" must be an object with a non-negative \"nsPerElement\"");
         QTest::newRow("no costHint") << removeKey("costHint") << cost;
