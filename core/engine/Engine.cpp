@@ -548,8 +548,12 @@ struct Engine::Run
             } else {
                 runPool(true);
             }
-        } else if (!cancelRequested && summary.batches > 0) {
+        } else if (!cancelRequested && summary.batches > 0 && !spec.estimateOnly) {
+            // fastmap's "it didn't make sense to use fastmap here".
             summary.ranInProcess = true;
+            summary.message = QStringLiteral("The whole job ran within the timing sample, in-process: it is too light "
+                                             "to gain from threads.");
+            notify(summary.message);
         }
         deliver(0); // whatever completed in order before a cancel is kept
         if (remote) {

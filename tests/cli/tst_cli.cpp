@@ -242,6 +242,14 @@ private slots:
             QCOMPARE(lines[k].section(',', 0, 0), QString::number(2 * (k - 1)));
     }
 
+    void aTooLightJobSaysSo()
+    {
+        const Result r = run({"run", "test.control", "-i", "range:10", "-o", path("light.csv")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains(QStringLiteral("too light to gain from threads")), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("1 thread)")), qPrintable(r.err));
+    }
+
     void previewShowsColumnsAndRows()
     {
         const Result r = run({"preview", "range:100", "--rows", "3"});
