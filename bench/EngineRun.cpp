@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "EngineRun.h"
+
+#include "BenchWork.h"
+#include "SystemInfo.h"
+
+#include "dataset/Dataset.h"
+#include "engine/Engine.h"
+#include "engine/ResultSink.h"
+#include "plugin/PluginCatalog.h"
+
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+
+namespace fastmap::bench {
+
+namespace {
+
+// Reads back what demoWorkHex() wrote: exactly 16 lowercase hexadecimal digits. Branch-free per
+// digit, so that the sink's own cost stays small next to the engine's.
+bool parseHash(const QVariant &value, quint64 *hash)
+{
+    if (value.typeId() != QMetaType::QString)
+        return false;
+    // Read the stored string in place: no copy, no reference counting.
+    const QString &text = *static_cast<const QString *>(value.constData());
+    if (text.size() != 16)
+        return false;
+    const char16_t *digits = reinterpret_cast<const char16_t *>(text.constData());
+    quint64 h = 0;
+    bool valid = true;
+    for (int i = 0; i < 16; ++i) {
+        const unsigned u = digits[i];
+        valid &= (u - '0' < 10u) | (u - 'a' < 6u);
+        // '0'-'9' are 0x30-0x39 and 'a'-'f' are 0x61-0x66: the low nibble, plus 9 for letters.
+        h = (h << 4) | ((u & 0xf) + 9 * (u >> 6));
+    }
+    *hash = h;
+    return valid;
+}
+
+// Parses and sums each batch on the worker that computed it (prepare(), many threads at once),
+// then adds the batch sums up in input order (consume(), one thread), checking that the
+// batches arrive contiguous and in order. Only one sum per batch in flight is ever held.
+class ChecksumSink : public ResultSink
+{
+public:
+    void prepare(BatchResult &result) override
+    {
+        const Table &out = result.output.values();
+        const int rows = result.batch.size();
+        quint64 sum = 0;
+        for (int r = 0; r < rows; ++r) {
+            quint64 hash = 0;
+            if (result.output.failed(r) || !parseHash(out.at(r, 0), &hash)) {
+                result.encoded.clear(); // consume() reports it
+                return;
+            }
+            sum += checksumTerm(result.batch.firstRow + r, hash);
+        }
+        result.encoded = QByteArray(reinterpret_cast<const char *>(&sum), sizeof sum);
+    }
+
+    bool consume(const BatchResult &result, QString *error) override
+    {
+        if (result.batch.firstRow != elements) {
+            *error = QStringLiteral("batch starting at element %1 delivered when %2 was expected")
+                         .arg(result.batch.firstRow)
+                         .arg(elements);
+            return false;
+        }
+        if (result.encoded.size() != int(sizeof(quint64))) {
+            *error =
+                QStringLiteral("a result in the batch starting at element %1 failed or is not 16 hex digits")
+                    .arg(result.batch.firstRow);
+            return false;
+        }
+        quint64 sum = 0;
+        std::memcpy(&sum, result.encoded.constData(), sizeof sum);
+        checksum += sum;
+        elements += result.batch.size();
+        return true;
+    }
+
+    quint64 checksum = 0;
+    qint64 elements = 0;
+};
+
+} // namespace
+
+MethodResult runEngine(PluginCatalog &catalog, qint64 n, qint64 iterations, int threads, double sampleSeconds,
+                       JobSummary *summary)
+{
+    JobSpec spec;
+    spec.functionId = QStringLiteral("demo.work");
+    spec.params.insert(QStringLiteral("iterations"), iterations);
+    spec.input = QStringLiteral("range:%1").arg(n);
+    spec.threads = threads;
+    spec.serialFallback = JobSpec::SerialFallback::Never; // measure the threaded path, always
+    if (sampleSeconds >= 0)
+        spec.sampleSeconds = sampleSeconds;
+
+    ChecksumSink sink;
+    Engine engine(&catalog);
+    MethodResult r;
+    StartError error;
+    QElapsedTimer timer;
+    timer.start();
+    const double cpuStart = processCpuSeconds();
+    if (!engine.start(spec, &sink, &error)) {
+        r.ok = false;
+        r.note = QStringLiteral("the engine refused the job: ") + error.message;
+        return r;
+    }
+    const JobSummary s = engine.wait();
+    r.seconds = double(timer.nsecsElapsed()) * 1e-9;
+    r.cpuSeconds = processCpuSeconds() - cpuStart;
+    r.checksum = sink.checksum;
+    r.elements = sink.elements;
+    if (s.status != JobStatus::Completed || sink.elements != n) {
+        r.ok = false;
+        r.note = QStringLiteral("the job ended %1 after %2 of %3 elements: %4")
+                     .arg(jobStatusName(s.status))
+                     .arg(sink.elements)
+                     .arg(n)
+                     .arg(s.message);
+    } else {
+        r.note =
+            QStringLiteral("%1 batches on %2 threads, serial sample %3 us/element, peak %4 batches in flight")
+                .arg(s.batches)
+                .arg(s.threads)
+                .arg(s.sampleSecondsPerElement * 1e6, 0, 'f', 3)
+                .arg(s.peakBatchesInFlight);
+    }
+    if (summary)
+        *summary = s;
+    return r;
+}
+
+Breakdown measureBreakdown(PluginCatalog &catalog, qint64 iterations, int rows, int batches)
+{
+    Breakdown b;
+    QString message;
+    const std::shared_ptr<const Function> function = catalog.instantiate(
+        QStringLiteral("demo.work"), {{QStringLiteral("iterations"), iterations}}, &message);
+    InputError inputError;
+    const std::unique_ptr<DatasetReader> reader =
+        Dataset::open(QStringLiteral("range:%1").arg(qint64(rows) * batches), &inputError, {});
+    if (!function || !reader) {
+        b.ok = false;
+        b.error = function ? inputError.toString() : message;
+        return b;
+    }
+    ChecksumSink sink;
+    double best[5] = {1e300, 1e300, 1e300, 1e300, 1e300};
+    quint64 kernelSum = 0;
+    qint64 first = 0;
+    for (int k = 0; k < batches; ++k) {
+        double t[6];
+        t[0] = threadCpuSeconds();
+        Table table(1);
+        table.reserveRows(rows);
+        const int n = reader->read(table, rows);
+        t[1] = threadCpuSeconds();
+        BatchOutput output(1, n);
+        function->process(table, output);
+        t[2] = threadCpuSeconds();
+        {
+            BatchResult result;
+            result.batch.firstRow = first;
+            result.batch.rows = std::move(table);
+            result.output = std::move(output);
+            sink.prepare(result);
+            t[3] = threadCpuSeconds();
+            if (result.encoded.size() != int(sizeof(quint64))) {
+                b.ok = false;
+                b.error = QStringLiteral("the plugin's output did not parse");
+                return b;
+            }
+        }
+        t[4] = threadCpuSeconds();
+        for (qint64 i = first; i < first + n; ++i)
+            kernelSum += elementHash(i, iterations);
+        t[5] = threadCpuSeconds();
+        first += n;
+        for (int step = 0; step < 5; ++step)
+            best[step] = std::min(best[step], (t[step + 1] - t[step]) * 1e9 / n);
+    }
+    static std::atomic<quint64> keep;
+    keep.store(kernelSum, std::memory_order_relaxed);
+    b.readNs = best[0];
+    b.processNs = best[1];
+    b.prepareNs = best[2];
+    b.freeNs = best[3];
+    b.kernelNs = best[4];
+    return b;
+}
+
+} // namespace fastmap::bench
