@@ -129,7 +129,7 @@ void BatchScheduler::requeue(Batch &&batch)
     m_changed.wakeAll();
 }
 
-void BatchScheduler::completed(const Batch &)
+void BatchScheduler::completed()
 {
     QMutexLocker lock(&m_mutex);
     ++m_completed;

@@ -33,8 +33,9 @@ public:
     Pull tryNext(int maxRows, Batch *batch);
     // A batch that must run again (its executor died); it goes first.
     void requeue(Batch &&batch);
-    // Its result is in the reorder buffer.
-    void completed(const Batch &batch);
+    // A batch's result is in the reorder buffer (call after pushing it, so that isDrained()
+    // never sees a batch neither out nor buffered).
+    void completed();
     // The output has consumed every batch before `sequence` + 1.
     void emitted(qint64 sequence);
 

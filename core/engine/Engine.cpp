@@ -197,25 +197,22 @@ struct Engine::Run
         result.executor = QStringLiteral("stored");
         storedRows.fetch_add(result.batch.size(), std::memory_order_relaxed);
         sink->prepare(result);
-        Batch marker;
-        marker.sequence = result.batch.sequence;
-        reorder.push(std::move(result));
-        scheduler->completed(marker);
+        handOver(std::move(result));
         return true;
+    }
+
+    // A computed (or replayed) batch goes to the reorder buffer; then the scheduler may count it done.
+    void handOver(BatchResult &&result)
+    {
+        reorder.push(std::move(result));
+        scheduler->completed();
     }
 
     void workLoop(const QString &executor)
     {
         Batch batch;
         while (scheduler->next(sizer->nextSize(), &batch)) {
-            BatchResult result = execute(std::move(batch), executor);
-            const Batch &b = result.batch;
-            const qint64 sequence = b.sequence;
-            Q_UNUSED(sequence);
-            Batch marker;
-            marker.sequence = b.sequence;
-            reorder.push(std::move(result));
-            scheduler->completed(marker);
+            handOver(execute(std::move(batch), executor));
         }
     }
 
@@ -307,10 +304,7 @@ struct Engine::Run
             }
             busy += result.durationNs * 1e-9;
             rows += result.batch.size();
-            Batch marker;
-            marker.sequence = result.batch.sequence;
-            reorder.push(std::move(result));
-            scheduler->completed(marker);
+            handOver(std::move(result));
             deliver(0);
             size = qMin(size * 2, spec.maxBatchRows);
         }
@@ -375,10 +369,7 @@ struct Engine::Run
         Batch batch;
         while (pullOnDriver(sizer->nextSize(), &batch)) {
             BatchResult result = execute(std::move(batch), QStringLiteral("local"));
-            Batch marker;
-            marker.sequence = result.batch.sequence;
-            reorder.push(std::move(result));
-            scheduler->completed(marker);
+            handOver(std::move(result));
             deliver(0);
         }
     }

@@ -350,10 +350,8 @@ void RemoteExecutor::onBatchReply(QNetworkReply *reply)
             m_probe.creditsLeft = response.creditsLeft;
     }
     m_context->sink->prepare(result);
-    Batch marker;
-    marker.sequence = result.batch.sequence;
     m_context->reorder->push(std::move(result));
-    m_context->scheduler->completed(marker);
+    m_context->scheduler->completed();
     if (state() == State::Active)
         pull();
 }
@@ -381,10 +379,8 @@ void RemoteExecutor::fault(Batch &&batch, FaultKind kind, const QString &message
             result.output.fail(r, why);
         result.executor = m_url.toString();
         m_context->sink->prepare(result);
-        Batch marker;
-        marker.sequence = result.batch.sequence;
         m_context->reorder->push(std::move(result));
-        m_context->scheduler->completed(marker);
+        m_context->scheduler->completed();
     } else {
         m_context->scheduler->requeue(std::move(batch));
     }

@@ -203,7 +203,7 @@ private slots:
         });
         QThread::msleep(100);
         QVERIFY(!gotThird); // two batches ahead of the output: the third waits
-        scheduler.completed(a);
+        scheduler.completed();
         scheduler.emitted(a.sequence);
         third.waitForFinished();
         QVERIFY(gotThird);
@@ -224,14 +224,14 @@ private slots:
         QCOMPARE(out[2].size(), 5);
         QCOMPARE(out[0].input.columnCount(), 2);
         QCOMPARE(out[0].input.at(3, 1).toLongLong(), 3);
-        scheduler.completed(out[0]);
-        scheduler.completed(out[2]);
+        scheduler.completed();
+        scheduler.completed();
         scheduler.requeue(Batch(out[1]));
         QVERIFY(scheduler.next(10, &batch)); // the requeued batch comes back
         QCOMPARE(batch.sequence, 1);
         QCOMPARE(batch.attempts, 1);
         QVERIFY(!scheduler.isDrained());
-        scheduler.completed(batch);
+        scheduler.completed();
         QVERIFY(!scheduler.next(10, &batch));
         QVERIFY(scheduler.isDrained());
         QCOMPARE(scheduler.rowsRead(), 25);
