@@ -3,7 +3,9 @@
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QHostAddress>
 #include <QStandardPaths>
 #include <QThread>
@@ -14,16 +16,107 @@ namespace fastmap {
 
 namespace {
 
-// One setting's value and where it came from, so a message can name the flag or the variable.
+// One setting's value and where it came from, so a message can name the flag, the variable or
+// the file and line.
 struct Source
 {
     QString value;
-    QString origin; // "--threads" or "FASTMAP_WORKER_THREADS"
+    QString origin; // "--threads", "FASTMAP_WORKER_THREADS" or "/etc/fastmap/worker.conf:3: threads"
     bool isSet = false;
+    QString baseDir = {}; // for a value from a file: relative paths are relative to the file
 };
 
+// The lines of a --config file: KEY=VALUE, KEY being a serve option's long name.
+struct ConfigFile
+{
+    struct Entry
+    {
+        QString value;
+        int line = 0;
+    };
+    QString path;
+    QString dir;
+    QHash<QString, QList<Entry>> entries;
+
+    Source source(const QString &key) const
+    {
+        const auto it = entries.constFind(key);
+        if (it == entries.constEnd())
+            return {};
+        const Entry &e = it->constLast();
+        return {e.value, QStringLiteral("%1:%2: %3").arg(path).arg(e.line).arg(key), true, dir};
+    }
+};
+
+// Keys a config file may set; "config" itself is not one (no includes).
+const QStringList &configKeys()
+{
+    static const QStringList keys = {QStringLiteral("listen"),
+                                     QStringLiteral("threads"),
+                                     QStringLiteral("plugins"),
+                                     QStringLiteral("db"),
+                                     QStringLiteral("price-per-vcpu-hour"),
+                                     QStringLiteral("token-file"),
+                                     QStringLiteral("tls-cert"),
+                                     QStringLiteral("tls-key"),
+                                     QStringLiteral("max-request-bytes"),
+                                     QStringLiteral("client-timeout"),
+                                     QStringLiteral("no-auth")};
+    return keys;
+}
+
+bool readConfigFile(const QString &path, const QString &origin, ConfigFile *config, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        *error = QStringLiteral("%1: cannot read \"%2\": %3").arg(origin, path, file.errorString());
+        return false;
+    }
+    config->path = path;
+    config->dir = QFileInfo(path).absolutePath();
+    int number = 0;
+    while (!file.atEnd()) {
+        ++number;
+        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        if (line.isEmpty() || line.startsWith(QLatin1Char('#')) || line.startsWith(QLatin1Char(';')))
+            continue;
+        const auto fail = [&](const QString &why) {
+            *error = QStringLiteral("%1:%2: %3").arg(path).arg(number).arg(why);
+            return false;
+        };
+        const qsizetype equals = line.indexOf(QLatin1Char('='));
+        if (equals < 0)
+            return fail(QStringLiteral("expected KEY=VALUE, e.g. listen=127.0.0.1:8750"));
+        const QString key = line.left(equals).trimmed();
+        const QString value = line.mid(equals + 1).trimmed();
+        if (!configKeys().contains(key))
+            return fail(QStringLiteral("unknown key \"%1\" (known keys: %2)")
+                            .arg(key, configKeys().join(QStringLiteral(", "))));
+        if (config->entries.contains(key) && key != QLatin1String("plugins"))
+            return fail(QStringLiteral("\"%1\" is already set on line %2")
+                            .arg(key)
+                            .arg(config->entries[key].constLast().line));
+        config->entries[key].append({value, number});
+    }
+    return true;
+}
+
+// The config file named by --config or FASTMAP_WORKER_CONFIG, if any.
+bool loadConfigFile(const QCommandLineParser &parser, const QProcessEnvironment &env, ConfigFile *config,
+                    QString *error)
+{
+    if (parser.isSet(QStringLiteral("config")))
+        return readConfigFile(parser.value(QStringLiteral("config")), QStringLiteral("--config"), config,
+                              error);
+    if (env.contains(QStringLiteral("FASTMAP_WORKER_CONFIG")))
+        return readConfigFile(env.value(QStringLiteral("FASTMAP_WORKER_CONFIG")),
+                              QStringLiteral("FASTMAP_WORKER_CONFIG"), config, error);
+    return true;
+}
+
+// The flag, else the variable, else the config file.
 Source pick(const QCommandLineParser &parser, const char *option, const QProcessEnvironment &env,
-            const char *variable)
+            const char *variable, const ConfigFile &file)
 {
     const QString name = QLatin1String(option);
     if (parser.isSet(name))
@@ -31,7 +124,16 @@ Source pick(const QCommandLineParser &parser, const char *option, const QProcess
     const QString var = QLatin1String(variable);
     if (env.contains(var))
         return {env.value(var), var, true};
-    return {};
+    return file.source(name);
+}
+
+// A file name as given, or relative to the config file it came from.
+QString pathOf(const Source &source)
+{
+    const QString path = source.value.trimmed();
+    if (source.baseDir.isEmpty() || path.isEmpty() || QDir::isAbsolutePath(path))
+        return path;
+    return QDir(source.baseDir).filePath(path);
 }
 
 bool parseNumber(const Source &source, double minimum, double maximum, double *out, QString *error)
@@ -142,6 +244,11 @@ void WorkerConfig::addDbOption(QCommandLineParser &parser)
                       QStringLiteral("The SQLite ledger of tokens, credits and usage (default: %1).")
                           .arg(QDir::toNativeSeparators(defaultDbPath())),
                       QStringLiteral("FILE")});
+    parser.addOption(
+        {QStringLiteral("config"),
+         QStringLiteral("Read settings from FILE: KEY=VALUE lines whose keys are the long option names "
+                        "(listen=0.0.0.0:8750, no-auth=true), # comments. Flags and variables win over it."),
+         QStringLiteral("FILE")});
 }
 
 void WorkerConfig::addServeOptions(QCommandLineParser &parser)
@@ -200,7 +307,9 @@ void WorkerConfig::addServeOptions(QCommandLineParser &parser)
 QString WorkerConfig::environmentHelp()
 {
     return QStringLiteral(
-        "Environment (a flag given on the command line wins over its variable):\n"
+        "Environment (a flag given on the command line wins over its variable, which wins over\n"
+        "the --config file):\n"
+        "  FASTMAP_WORKER_CONFIG               --config\n"
         "  FASTMAP_WORKER_LISTEN               --listen\n"
         "  FASTMAP_WORKER_THREADS              --threads\n"
         "  FASTMAP_WORKER_PLUGINS              --plugins, colon-separated directories\n"
@@ -219,12 +328,15 @@ QString WorkerConfig::environmentHelp()
 bool WorkerConfig::dbPathFrom(const QCommandLineParser &parser, const QProcessEnvironment &env, QString *path,
                               QString *error)
 {
-    const Source db = pick(parser, "db", env, "FASTMAP_WORKER_DB");
+    ConfigFile file;
+    if (!loadConfigFile(parser, env, &file, error))
+        return false;
+    const Source db = pick(parser, "db", env, "FASTMAP_WORKER_DB", file);
     if (db.isSet && db.value.trimmed().isEmpty()) {
         *error = QStringLiteral("%1: the ledger file name is empty").arg(db.origin);
         return false;
     }
-    *path = db.isSet ? db.value.trimmed() : defaultDbPath();
+    *path = db.isSet ? pathOf(db) : defaultDbPath();
     return true;
 }
 
@@ -233,15 +345,18 @@ bool WorkerConfig::fromParser(const QCommandLineParser &parser, const QProcessEn
 {
     WorkerConfig c;
     QString reason;
+    ConfigFile file;
+    if (!loadConfigFile(parser, env, &file, error))
+        return false;
 
-    const Source listen = pick(parser, "listen", env, "FASTMAP_WORKER_LISTEN");
+    const Source listen = pick(parser, "listen", env, "FASTMAP_WORKER_LISTEN", file);
     if (listen.isSet && !parseListen(listen.value, &c.listenHost, &c.listenPort, &reason)) {
         *error = QStringLiteral("%1 %2").arg(listen.origin, reason);
         return false;
     }
 
     c.threads = QThread::idealThreadCount();
-    const Source threads = pick(parser, "threads", env, "FASTMAP_WORKER_THREADS");
+    const Source threads = pick(parser, "threads", env, "FASTMAP_WORKER_THREADS", file);
     if (threads.isSet) {
         qint64 n = 0;
         if (!parseInteger(threads, 1, kMaxThreads, &n, error))
@@ -263,26 +378,37 @@ bool WorkerConfig::fromParser(const QCommandLineParser &parser, const QProcessEn
                 return false;
             c.pluginDirs << dir;
         }
+    } else if (file.entries.contains(QStringLiteral("plugins"))) {
+        // One directory per line, or colon-separated, like the variable.
+        for (const ConfigFile::Entry &entry : file.entries.value(QStringLiteral("plugins"))) {
+            const QString origin = QStringLiteral("%1:%2: plugins").arg(file.path).arg(entry.line);
+            for (const QString &dir : entry.value.split(QLatin1Char(':'), Qt::SkipEmptyParts)) {
+                const QString path = pathOf({dir, origin, true, file.dir});
+                if (!checkDirectory(path, origin, error))
+                    return false;
+                c.pluginDirs << path;
+            }
+        }
     }
 
     if (!dbPathFrom(parser, env, &c.dbPath, error))
         return false;
 
-    const Source price = pick(parser, "price-per-vcpu-hour", env, "FASTMAP_WORKER_PRICE_PER_VCPU_HOUR");
+    const Source price = pick(parser, "price-per-vcpu-hour", env, "FASTMAP_WORKER_PRICE_PER_VCPU_HOUR", file);
     if (price.isSet && !parseNumber(price, 0, 1e9, &c.pricePerVcpuHour, error))
         return false;
 
-    const Source tokenFile = pick(parser, "token-file", env, "FASTMAP_WORKER_TOKEN_FILE");
+    const Source tokenFile = pick(parser, "token-file", env, "FASTMAP_WORKER_TOKEN_FILE", file);
     if (tokenFile.isSet) {
         if (tokenFile.value.trimmed().isEmpty()) {
             *error = QStringLiteral("%1: the token file name is empty").arg(tokenFile.origin);
             return false;
         }
-        c.tokenFile = tokenFile.value.trimmed();
+        c.tokenFile = pathOf(tokenFile);
     }
 
-    const Source cert = pick(parser, "tls-cert", env, "FASTMAP_WORKER_TLS_CERT");
-    const Source key = pick(parser, "tls-key", env, "FASTMAP_WORKER_TLS_KEY");
+    const Source cert = pick(parser, "tls-cert", env, "FASTMAP_WORKER_TLS_CERT", file);
+    const Source key = pick(parser, "tls-key", env, "FASTMAP_WORKER_TLS_KEY", file);
     if (cert.isSet != key.isSet || (cert.isSet && (cert.value.isEmpty() || key.value.isEmpty()))) {
         *error = cert.isSet && !cert.value.isEmpty()
                      ? QStringLiteral("%1 needs --tls-key (or FASTMAP_WORKER_TLS_KEY) too").arg(cert.origin)
@@ -290,18 +416,28 @@ bool WorkerConfig::fromParser(const QCommandLineParser &parser, const QProcessEn
                            .arg(key.isSet ? key.origin : cert.origin);
         return false;
     }
-    c.tlsCert = cert.value;
-    c.tlsKey = key.value;
+    c.tlsCert = pathOf(cert);
+    c.tlsKey = pathOf(key);
 
-    const Source maxBytes = pick(parser, "max-request-bytes", env, "FASTMAP_WORKER_MAX_REQUEST_BYTES");
+    const Source maxBytes = pick(parser, "max-request-bytes", env, "FASTMAP_WORKER_MAX_REQUEST_BYTES", file);
     if (maxBytes.isSet && !parseInteger(maxBytes, 1, qint64(1) << 31, &c.maxRequestBytes, error))
         return false;
 
-    const Source timeout = pick(parser, "client-timeout", env, "FASTMAP_WORKER_CLIENT_TIMEOUT");
+    const Source timeout = pick(parser, "client-timeout", env, "FASTMAP_WORKER_CLIENT_TIMEOUT", file);
     if (timeout.isSet && !parseNumber(timeout, 0.05, 86400, &c.clientTimeoutSeconds, error))
         return false;
 
     c.noAuth = parser.isSet(QStringLiteral("no-auth"));
+    const Source noAuth = file.source(QStringLiteral("no-auth"));
+    if (!c.noAuth && noAuth.isSet) {
+        const QString v = noAuth.value.toLower();
+        if (v == QLatin1String("true") || v == QLatin1String("yes") || v == QLatin1String("1"))
+            c.noAuth = true;
+        else if (v != QLatin1String("false") && v != QLatin1String("no") && v != QLatin1String("0")) {
+            *error = QStringLiteral("%1: \"%2\" is not true or false").arg(noAuth.origin, noAuth.value);
+            return false;
+        }
+    }
     *config = c;
     return true;
 }

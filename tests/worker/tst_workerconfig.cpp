@@ -2,6 +2,9 @@
 // fastmap-worker's flags and FASTMAP_WORKER_* variables: defaults, precedence, refusals.
 #include "worker/WorkerConfig.h"
 
+#include <QCommandLineParser>
+#include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -20,6 +23,16 @@ class TestWorkerConfig : public QObject
         for (const auto &v : values)
             e.insert(v.first, v.second);
         return e;
+    }
+
+    // Writes `text` to a config file in the test's directory and returns its path.
+    QString configFile(const QString &name, const QByteArray &text)
+    {
+        const QString path = m_dir.filePath(name);
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(text) != text.size())
+            qFatal("cannot write %s", qPrintable(path));
+        return path;
     }
 
     static WorkerConfig parsed(const QStringList &flags, const QProcessEnvironment &environment = {})
@@ -240,13 +253,155 @@ private slots:
         QCOMPARE(config.threads, 2);
     }
 
+    void configFileIsRead()
+    {
+        QVERIFY(QDir().mkpath(m_dir.filePath("conf/p1")) && QDir().mkpath(m_dir.filePath("conf/p2")));
+        const QString path = configFile("conf/worker.conf", "# a comment\n"
+                                                            "\n"
+                                                            "listen = 0.0.0.0:9100\n"
+                                                            "threads=4\n"
+                                                            "plugins=p1\n"
+                                                            "plugins=" +
+                                                                m_dir.filePath("conf/p2").toUtf8() +
+                                                                "\n"
+                                                                "db=state/ledger.db\n"
+                                                                "price-per-vcpu-hour=0.5\n"
+                                                                "token-file=/etc/fastmap/token\n"
+                                                                "tls-cert=cert.pem\n"
+                                                                "tls-key=key.pem\n"
+                                                                "max-request-bytes=2048\n"
+                                                                "client-timeout=7\n"
+                                                                "  ; also a comment\n"
+                                                                "no-auth=yes\n");
+        const WorkerConfig config = parsed({"--config", path});
+        QCOMPARE(config.listenHost, QStringLiteral("0.0.0.0"));
+        QCOMPARE(config.listenPort, quint16(9100));
+        QCOMPARE(config.threads, 4);
+        // Relative paths are relative to the file.
+        QCOMPARE(config.pluginDirs, (QStringList{m_dir.filePath("conf/p1"), m_dir.filePath("conf/p2")}));
+        QCOMPARE(config.dbPath, m_dir.filePath("conf/state/ledger.db"));
+        QCOMPARE(config.pricePerVcpuHour, 0.5);
+        QCOMPARE(config.tokenFile, QStringLiteral("/etc/fastmap/token"));
+        QCOMPARE(config.tlsCert, m_dir.filePath("conf/cert.pem"));
+        QCOMPARE(config.tlsKey, m_dir.filePath("conf/key.pem"));
+        QCOMPARE(config.maxRequestBytes, qint64(2048));
+        QCOMPARE(config.clientTimeoutSeconds, 7.0);
+        QVERIFY(config.noAuth);
+        // The variable names the file too.
+        QCOMPARE(parsed({}, env({{"FASTMAP_WORKER_CONFIG", path}})).threads, 4);
+        // The tokens and credits commands find the ledger through it.
+        QCommandLineParser parser;
+        WorkerConfig::addDbOption(parser);
+        QVERIFY(parser.parse({"fastmap-worker", "--config", path}));
+        QString db;
+        QString error;
+        QVERIFY2(WorkerConfig::dbPathFrom(parser, env(), &db, &error), qPrintable(error));
+        QCOMPARE(db, m_dir.filePath("conf/state/ledger.db"));
+    }
+
+    void flagsAndVariablesWinOverTheConfigFile()
+    {
+        const QString path = configFile("override.conf", "listen=0.0.0.0:9100\nthreads=4\ndb=/tmp/file.db\n"
+                                                         "client-timeout=7\nno-auth=false\n");
+        const WorkerConfig config =
+            parsed({"--config", path, "--threads", "2", "--no-auth"},
+                   env({{"FASTMAP_WORKER_LISTEN", "127.0.0.1:0"}, {"FASTMAP_WORKER_DB", "/tmp/env.db"}}));
+        QCOMPARE(config.listenHost, QStringLiteral("127.0.0.1"));
+        QCOMPARE(config.listenPort, quint16(0));
+        QCOMPARE(config.threads, 2);
+        QCOMPARE(config.dbPath, QStringLiteral("/tmp/env.db"));
+        QCOMPARE(config.clientTimeoutSeconds, 7.0);
+        QVERIFY(config.noAuth);
+        QVERIFY(!parsed({"--config", path}).noAuth);
+    }
+
+    void theShippedConfigFileIsValid()
+    {
+        // installer/worker.conf documents the defaults, commented out, and sets the service's ledger.
+        const QString path = QStringLiteral(FASTMAP_SOURCE_DIR "/installer/worker.conf");
+        QVERIFY(QFileInfo::exists(path));
+        WorkerConfig config;
+        QString error;
+        QVERIFY2(WorkerConfig::parse({"fastmap-worker", "--config", path}, env(), &config, &error),
+                 qPrintable(error));
+        QCOMPARE(config.listenHost, QStringLiteral("127.0.0.1"));
+        QCOMPARE(config.listenPort, quint16(8750));
+        QVERIFY(!config.noAuth);
+        QCOMPARE(config.dbPath, QStringLiteral("/var/lib/fastmap-worker/worker.db")); // the service's ledger
+        // Each commented-out setting, uncommented, is a valid line with a known key.
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
+        QByteArray uncommented;
+        int settings = 0;
+        for (const QByteArray &line : file.readAll().split('\n')) {
+            static const QRegularExpression setting(QStringLiteral("^#([a-z-]+=.*)$"));
+            const auto match = setting.match(QString::fromUtf8(line));
+            if (match.hasMatch() && !match.captured(1).startsWith(QLatin1String("plugins=")) &&
+                !match.captured(1).startsWith(QLatin1String("tls-")) &&
+                !match.captured(1).startsWith(QLatin1String("token-file="))) {
+                uncommented += match.captured(1).toUtf8() + '\n';
+                ++settings;
+            }
+        }
+        QVERIFY(settings >= 6);
+        const QString copy = configFile("uncommented.conf", uncommented);
+        QVERIFY2(WorkerConfig::parse({"fastmap-worker", "--config", copy}, env(), &config, &error),
+                 qPrintable(error + "\n" + uncommented));
+    }
+
+    void badConfigFilesAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("needle");
+        QTest::newRow("no equals") << QByteArray("listen 0.0.0.0:1\n") << "bad.conf:1: expected KEY=VALUE";
+        QTest::newRow("unknown key") << QByteArray("# x\nthread=3\n") << "bad.conf:2: unknown key \"thread\"";
+        QTest::newRow("config key") << QByteArray("config=/etc/other\n")
+                                    << "bad.conf:1: unknown key \"config\"";
+        QTest::newRow("twice") << QByteArray("threads=3\n\nthreads=4\n")
+                               << "bad.conf:3: \"threads\" is already set on line 1";
+        QTest::newRow("bad number") << QByteArray("\nthreads=lots\n")
+                                    << "bad.conf:2: threads: \"lots\" is not a whole number from 1 to 1024";
+        QTest::newRow("bad listen") << QByteArray("listen=somewhere\n") << "bad.conf:1: listen \"somewhere\"";
+        QTest::newRow("bad boolean") << QByteArray("no-auth=maybe\n")
+                                     << "bad.conf:1: no-auth: \"maybe\" is not true or false";
+        QTest::newRow("missing plugins")
+            << QByteArray("plugins=nowhere\n") << "bad.conf:1: plugins: plugin directory";
+        QTest::newRow("bad price") << QByteArray("price-per-vcpu-hour=-1\n")
+                                   << "bad.conf:1: price-per-vcpu-hour: \"-1\" is not a number";
+    }
+
+    void badConfigFilesAreRefused()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(QString, needle);
+        const QString path = configFile("bad.conf", text);
+        WorkerConfig config;
+        QString error;
+        QVERIFY(!WorkerConfig::parse({"fastmap-worker", "--config", path}, env(), &config, &error));
+        QVERIFY2(error.contains(needle), qPrintable(error));
+        QVERIFY2(error.startsWith(path), qPrintable(error));
+    }
+
+    void aMissingConfigFileIsRefused()
+    {
+        WorkerConfig config;
+        QString error;
+        QVERIFY(!WorkerConfig::parse({"fastmap-worker", "--config", m_dir.filePath("none.conf")}, env(),
+                                     &config, &error));
+        QVERIFY2(error.startsWith("--config: cannot read"), qPrintable(error));
+        QVERIFY(!WorkerConfig::parse({"fastmap-worker"},
+                                     env({{"FASTMAP_WORKER_CONFIG", m_dir.filePath("none.conf")}}), &config,
+                                     &error));
+        QVERIFY2(error.startsWith("FASTMAP_WORKER_CONFIG: cannot read"), qPrintable(error));
+    }
+
     void environmentHelpNamesEveryVariable()
     {
         const QString help = WorkerConfig::environmentHelp();
         for (const char *name :
              {"FASTMAP_WORKER_LISTEN", "FASTMAP_WORKER_THREADS", "FASTMAP_WORKER_PLUGINS",
               "FASTMAP_WORKER_DB", "FASTMAP_WORKER_PRICE_PER_VCPU_HOUR", "FASTMAP_WORKER_TOKEN_FILE",
-              "FASTMAP_WORKER_TLS_CERT", "FASTMAP_WORKER_TLS_KEY"})
+              "FASTMAP_WORKER_TLS_CERT", "FASTMAP_WORKER_TLS_KEY", "FASTMAP_WORKER_CONFIG"})
             QVERIFY2(help.contains(QLatin1String(name)), name);
     }
 };
