@@ -6,13 +6,12 @@
 #include "cli/ExitCode.h"
 #include "cli/ProgressBar.h"
 #include "engine/Engine.h"
-#include "jobs/JobDescription.h"
 #include "jobs/ArchiveWriter.h"
+#include "jobs/JobDescription.h"
 #include "jobs/JobExporter.h"
-#include "jobs/JobRecorder.h"
 #include "jobs/JobStore.h"
+#include "jobs/RecordedRun.h"
 #include "jobs/ResultCache.h"
-#include "plugin/ParameterBinder.h"
 #include "plugin/PluginCatalog.h"
 
 #include <QCommandLineParser>
@@ -23,56 +22,16 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
-#include <csignal>
 #include <unistd.h>
 
 namespace fastmap {
 
 namespace {
 
-QJsonObject summaryToJson(const JobSummary &s)
-{
-    QJsonArray workers;
-    for (const RemoteStats &w : s.workers)
-        workers.append(QJsonObject{{"url", w.url}, {"elements", double(w.elements)}, {"batches", double(w.batches)},
-                                   {"charge", w.charge}, {"vcpuSeconds", w.vcpuSeconds}, {"faults", double(w.failures)},
-                                   {"state", w.state}, {"lastError", w.lastError}});
-    QJsonObject o{{"status", jobStatusName(s.status)},
-                  {"elements", double(s.elements)},
-                  {"failed", double(s.failed)},
-                  {"seconds", s.seconds},
-                  {"secondsPerElement", s.sampleSecondsPerElement},
-                  {"threads", s.threads},
-                  {"message", s.message},
-                  {"localElements", double(s.localElements)},
-                  {"cost", s.cost},
-                  {"cacheHits", double(s.cacheHits)},
-                  {"storedElements", double(s.storedElements)},
-                  {"workers", workers}};
-    if (s.estimated)
-        o.insert("estimate", QJsonObject{{"cost", s.estimate.cost},
-                                         {"localOnlySeconds", s.estimate.localOnlySeconds},
-                                         {"withRemoteSeconds", s.estimate.withRemoteSeconds}});
-    return o;
-}
-
-bool processAlive(qint64 pid)
-{
-    return pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno == EPERM);
-}
-
-// A job whose process died without saying so is "interrupted", not "running".
-QString displayedState(const JobRecord &job)
-{
-    if (job.state == QLatin1String("running") && !processAlive(qint64(job.spec.value("pid").toDouble())))
-        return QStringLiteral("interrupted");
-    return job.state;
-}
-
 QJsonObject jobToJson(const JobRecord &job)
 {
     return QJsonObject{{"id", job.id},
-                       {"state", displayedState(job)},
+                       {"state", job.currentState()},
                        {"created", job.created.toUTC().toString(Qt::ISODate)},
                        {"updated", job.updated.toUTC().toString(Qt::ISODate)},
                        {"function", job.functionId()},
@@ -100,92 +59,40 @@ int CliApplication::runRecorded(JobDescription &d, const QString &resumeId, bool
                                 ResultCache::Mode cacheMode)
 {
     loadCatalog();
-    const FunctionInfo *info = m_catalog->find(d.spec.functionId);
-    if (!info) {
-        m_err << "fastmap-cli: no function \"" << d.spec.functionId << "\" is installed (see `fastmap-cli functions`)\n";
-        return ExitInput;
-    }
-    DatasetFingerprint fingerprint;
+    RecordedRun run(m_catalog);
     QString error;
-    if (!DatasetFingerprint::of(d.spec.input, &fingerprint, &error)) {
-        m_err << "fastmap-cli: " << error << '\n';
+    switch (run.prepare(d, resumeId, &error)) {
+    case RecordedRun::Refusal::None: break;
+    case RecordedRun::Refusal::NoFunction:
+        m_err << "fastmap-cli: " << error << " (see `fastmap-cli functions`)\n";
         return ExitInput;
+    case RecordedRun::Refusal::Input: m_err << "fastmap-cli: " << error << '\n'; return ExitInput;
+    case RecordedRun::Refusal::Store: m_err << "fastmap-cli: " << error << '\n'; return ExitOutput;
     }
-    const QString pluginSha = m_catalog->pluginHash(info->id);
-    if (!resumeId.isEmpty()) {
-        // GNU parallel's rule: a resumed job must be the same job.
-        if (info->version != d.functionVersion || pluginSha != d.pluginSha256) {
-            m_err << "fastmap-cli: cannot resume job " << resumeId << ": the plugin of " << info->id << " changed (version "
-                  << d.functionVersion << ", SHA-256 " << d.pluginSha256.left(12) << "… then; version " << info->version
-                  << ", SHA-256 " << pluginSha.left(12) << "… now). Run it again as a new job.\n";
-            return ExitInput;
-        }
-        const QString changed = fingerprint.differenceFrom(d.dataset);
-        if (!changed.isEmpty()) {
-            m_err << "fastmap-cli: cannot resume job " << resumeId << ": the dataset " << d.spec.input << " changed: " << changed
-                  << ". Run it again as a new job.\n";
-            return ExitInput;
-        }
-    }
-    QVariantMap bound;
-    if (ParameterBinder::bind(*info, d.spec.params, &bound, &error))
-        d.spec.params = bound; // typed, so the record and the manifest say 100, not "100"
-    d.functionVersion = info->version;
-    d.pluginSha256 = pluginSha;
-    d.dataset = fingerprint;
-    d.pid = QCoreApplication::applicationPid();
-
-    JobStore store;
-    const bool recording = store.open(&error);
-    if (!recording)
-        m_err << "warning: " << error << "; this job is not recorded and cannot be resumed\n";
-    const QString jobId = resumeId.isEmpty() ? JobStore::newJobId() : resumeId;
-    std::unique_ptr<JobStoreResults> stored;
+    for (const QString &warning : run.warnings())
+        m_err << "warning: " << warning << '\n';
+    const QString jobId = run.jobId();
+    const bool recording = run.recording();
     if (recording) {
-        if (resumeId.isEmpty()) {
-            JobRecord record;
-            record.id = jobId;
-            record.state = QStringLiteral("running");
-            record.spec = d.toJson();
-            if (!store.create(record, &error)) {
-                m_err << "fastmap-cli: " << error << '\n';
-                return ExitOutput;
-            }
-        } else {
-            qint64 storedRows = 0;
-            stored = std::make_unique<JobStoreResults>(store.path(), jobId, store.batchPlan(jobId, &storedRows));
-            store.setState(jobId, QStringLiteral("running"), {}, &error);
-            store.setSpec(jobId, d.toJson(), &error); // it names this process now
-            if (!quiet)
-                m_err << "Resuming job " << jobId << ": " << storedRows << " elements are stored; computing the rest.\n";
-        }
+        if (run.resuming() && !quiet)
+            m_err << "Resuming job " << jobId << ": " << run.storedRows()
+                  << " elements are stored; computing the rest.\n";
         if (!quiet)
             m_err << "Job " << jobId << '\n';
     }
-
-    std::unique_ptr<ResultCache> cache;
-    if (cacheMode != ResultCache::Mode::Off) {
-        cache = std::make_unique<ResultCache>(ResultCache::defaultPath());
-        if (!cache->open(&error)) {
-            m_err << "warning: " << error << "; running without the cache\n";
-            cache.reset();
-        }
-    }
+    QString cacheWarning;
+    if (!run.openCache(cacheMode, &cacheWarning))
+        m_err << "warning: " << cacheWarning << '\n';
 
     const std::unique_ptr<ResultWriter> writer = ResultWriter::create(d.format, d.output, d.writerOptions);
-    JobRecorder recorder(writer.get(), store.path(), jobId);
-    ResultSink *sink = recording ? static_cast<ResultSink *>(&recorder) : writer.get();
     JobSummary summary;
-    const int started = runJob(d.spec, sink, quiet, showProgress, &summary, stored.get(), cache.get(), cacheMode);
+    const int started = runJob(d.spec, run.sink(writer.get()), quiet, showProgress, &summary,
+                               run.storedResults(), run.cache(), run.cacheMode());
     if (started != ExitSuccess) {
-        if (recording && resumeId.isEmpty())
-            store.remove(jobId, &error); // nothing ran: no job to keep
+        run.abandon();
         return started;
     }
-    if (cache)
-        cache->evict();
-    if (recording)
-        store.setState(jobId, jobStatusName(summary.status), summaryToJson(summary), &error);
+    run.finish(summary);
 
     const bool completed = summary.status == JobStatus::Completed || summary.status == JobStatus::CompletedWithFailures;
     if (!quiet || !completed) {
@@ -234,9 +141,9 @@ int CliApplication::runJobs(const QStringList &arguments)
     if (jobs.isEmpty())
         m_out << "No jobs yet.\n";
     for (const JobRecord &job : jobs)
-        m_out << job.id << "  " << displayedState(job).leftJustified(24) << job.functionId() << "  " << job.input() << " -> "
-              << job.output() << "  (" << job.elements << " elements" << (job.failed ? QStringLiteral(", %1 failed").arg(job.failed) : QString())
-              << ")\n";
+        m_out << job.id << "  " << job.currentState().leftJustified(24) << job.functionId() << "  "
+              << job.input() << " -> " << job.output() << "  (" << job.elements << " elements"
+              << (job.failed ? QStringLiteral(", %1 failed").arg(job.failed) : QString()) << ")\n";
     m_out.flush();
     return ExitSuccess;
 }
@@ -293,7 +200,7 @@ int CliApplication::runRm(const QStringList &arguments)
     QString error;
     if (const int exit = openJobFromArguments(parser, arguments, QStringLiteral("rm"), QStringLiteral("rm needs one JOB"), &store, &job); exit >= 0)
         return exit;
-    if (displayedState(job) == QLatin1String("running")) {
+    if (job.currentState() == QLatin1String("running")) {
         m_err << "fastmap-cli: job " << job.id << " is running (process " << qint64(job.spec.value("pid").toDouble()) << "); stop it first\n";
         return ExitInput;
     }
@@ -324,27 +231,11 @@ int CliApplication::runResume(const QStringList &arguments)
     QString error;
     if (const int exit = openJobFromArguments(parser, arguments, QStringLiteral("resume"), QStringLiteral("resume needs one JOB"), &store, &job); exit >= 0)
         return exit;
-    const QString state = displayedState(job);
-    if (state == QLatin1String("running")) {
-        m_err << "fastmap-cli: job " << job.id << " is still running (process " << qint64(job.spec.value("pid").toDouble()) << ")\n";
-        return ExitInput;
-    }
-    if (state == QLatin1String("completed") || state == QLatin1String("completed with failures")) {
-        m_err << "fastmap-cli: job " << job.id << " is already " << state << "; its results are in " << job.output() << '\n';
-        return ExitInput;
-    }
     JobDescription d;
-    if (!JobDescription::fromJson(job.spec, &d, &error)) {
-        m_err << "fastmap-cli: job " << job.id << ": " << error << '\n';
+    if (!RecordedRun::loadForResume(job, &d, &error)) {
+        m_err << "fastmap-cli: " << error << '\n';
         return ExitInput;
     }
-    if (d.output == QLatin1String("-")) {
-        m_err << "fastmap-cli: job " << job.id << " wrote to standard output; export it instead (fastmap-cli export)\n";
-        return ExitInput;
-    }
-    // The killed run's half-written temporary file is of no use: the output is rewritten whole.
-    const QFileInfo out(d.output);
-    QFile::remove(out.absoluteDir().filePath(QStringLiteral(".%1.%2.tmp").arg(out.fileName()).arg(d.pid)));
     if (parser.isSet(tokenFile)) {
         QFile file(parser.value(tokenFile));
         if (!file.open(QIODevice::ReadOnly))

@@ -11,6 +11,9 @@
 #include <QStandardPaths>
 #include <QVariant>
 
+#include <cerrno>
+#include <csignal>
+
 namespace fastmap {
 
 namespace {
@@ -44,6 +47,32 @@ const char *const kJobColumns = "j.id, j.created, j.updated, j.state, j.spec, j.
                                 "(SELECT COALESCE(SUM(failures), 0) FROM batches b WHERE b.job_id = j.id)";
 
 } // namespace
+
+QString JobRecord::currentState() const
+{
+    const auto pid = pid_t(spec.value("pid").toDouble());
+    const bool alive = pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
+    if (state == QLatin1String("running") && !alive)
+        return QStringLiteral("interrupted");
+    return state;
+}
+
+qint64 JobRecord::totalElements() const
+{
+    if (summary.contains(QLatin1String("total")))
+        return qint64(summary.value("total").toDouble());
+    if (state == QLatin1String("completed") || state == QLatin1String("completed with failures"))
+        return qint64(summary.value("elements").toDouble());
+    // A generated range says its size; a file's is known once a run has read it.
+    const QString in = input();
+    if (in.startsWith(QLatin1String("range:"))) {
+        bool ok = false;
+        const qint64 n = in.mid(6).toLongLong(&ok);
+        if (ok && n >= 0)
+            return n;
+    }
+    return -1;
+}
 
 JobStore::JobStore(const QString &path) : m_path(path)
 {

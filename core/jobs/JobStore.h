@@ -27,6 +27,10 @@ struct JobRecord
     QString functionId() const { return spec.value("function").toString(); }
     QString input() const { return spec.value("input").toString(); }
     QString output() const { return spec.value("output").toString(); }
+    // The stored state, but "interrupted" for a running job whose process is gone (killed).
+    QString currentState() const;
+    // How many elements the job has in all, or -1 while nobody knows.
+    qint64 totalElements() const;
 };
 
 // One stored batch: its place, its job-log line, and its outputs.
