@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // fastmap: the desktop app. Everything but main() is in ui/ and core/.
 #include "AppSettings.h"
+#include "JobHistoryModel.h"
+#include "JobsPanel.h"
 #include "LanguageLoader.h"
 #include "LiveView.h"
 #include "MainWindow.h"
@@ -49,7 +51,11 @@ int main(int argc, char *argv[])
     QCommandLineOption showLive(QStringLiteral("show-live"),
                                 QStringLiteral("Show the live plots from the start."));
     showLive.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({function, param, run, screenshot, showLive});
+    QCommandLineOption jobsScreenshot(QStringLiteral("jobs-screenshot"),
+                                      QStringLiteral("Save a picture of the Jobs tab and quit."),
+                                      QStringLiteral("FILE"));
+    jobsScreenshot.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({function, param, run, screenshot, showLive, jobsScreenshot});
     parser.process(app);
 
     fastmap::PluginCatalog catalog;
@@ -71,6 +77,14 @@ int main(int argc, char *argv[])
         QObject::connect(&window, &fastmap::MainWindow::screenshotTaken, &app, [&window] {
             std::fputs(qPrintable(window.logText() + QLatin1Char('\n')), stderr);
             QApplication::quit();
+        });
+    }
+    if (parser.isSet(jobsScreenshot)) {
+        // For docs/screenshots: the history with its newest job selected.
+        window.tabs()->setCurrentWidget(window.jobsPanel());
+        window.jobsPanel()->selectJob(window.jobHistory()->jobIdAt(0));
+        QTimer::singleShot(1500, &window, [&window, path = parser.value(jobsScreenshot)] {
+            QApplication::exit(window.grab().save(path) ? 0 : 1);
         });
     }
     if (parser.isSet(run) || parser.isSet(screenshot))

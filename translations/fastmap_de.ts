@@ -221,6 +221,132 @@
         <source>Cannot write the elements to retry: %1</source>
         <translation>Die erneut auszuführenden Elemente können nicht geschrieben werden: %1</translation>
     </message>
+    <message>
+        <source>Resuming job %1: %L2 elements are stored; computing the rest.</source>
+        <translation>Auftrag %1 wird fortgesetzt: %L2 Elemente sind gespeichert; der Rest wird berechnet.</translation>
+    </message>
+</context>
+<context>
+    <name>fastmap::JobHistoryModel</name>
+    <message>
+        <source>There is no job %1.</source>
+        <translation>Es gibt keinen Auftrag %1.</translation>
+    </message>
+    <message>
+        <source>Job %1 is running; stop it first.</source>
+        <translation>Auftrag %1 läuft; halten Sie ihn zuerst an.</translation>
+    </message>
+    <message>
+        <source>%1: name the bundle .zip or .tar.zst.</source>
+        <translation>%1: Der Name des Pakets muss auf .zip oder .tar.zst enden.</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>unterbrochen</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>abgeschlossen</translation>
+    </message>
+    <message>
+        <source>completed with failures</source>
+        <translation>mit Fehlern abgeschlossen</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>stopped on error</source>
+        <translation>bei Fehler angehalten</translation>
+    </message>
+    <message>
+        <source>input failed</source>
+        <translation>Eingabe fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>output failed</source>
+        <translation>Ausgabe fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>every worker died</source>
+        <translation>alle Worker ausgefallen</translation>
+    </message>
+    <message>
+        <source>%L1 / %L2</source>
+        <translation>%L1 / %L2</translation>
+    </message>
+    <message>
+        <source>%L1 / ?</source>
+        <translation>%L1 / ?</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Auftrag</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Function</source>
+        <translation>Funktion</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>Eingabe</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>Ausgabe</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>Elements</source>
+        <translation>Elemente</translation>
+    </message>
+</context>
+<context>
+    <name>fastmap::JobsPanel</name>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Show log</source>
+        <translation>Protokoll zeigen</translation>
+    </message>
+    <message>
+        <source>Finish a stopped or interrupted job: only what is unfinished is computed.</source>
+        <translation>Einen angehaltenen oder unterbrochenen Auftrag beenden: Nur Unfertiges wird berechnet.</translation>
+    </message>
+    <message>
+        <source>Write the results, errors, job log, manifest and plots to a .zip or .tar.zst.</source>
+        <translation>Ergebnisse, Fehler, Auftragsprotokoll, Manifest und Diagramme in eine .zip- oder .tar.zst-Datei schreiben.</translation>
+    </message>
+    <message>
+        <source>Remove the job and its stored results; the result file is kept.</source>
+        <translation>Den Auftrag und seine gespeicherten Ergebnisse entfernen; die Ergebnisdatei bleibt erhalten.</translation>
+    </message>
+    <message>
+        <source>The job log: one line per batch.</source>
+        <translation>Das Auftragsprotokoll: eine Zeile je Stapel.</translation>
+    </message>
 </context>
 <context>
     <name>fastmap::LiveView</name>
@@ -533,6 +659,62 @@
             <numerusform>Live-Ansicht: %n Neuzeichnung, insgesamt %1 ms.</numerusform>
             <numerusform>Live-Ansicht: %n Neuzeichnungen, insgesamt %1 ms.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The job history cannot be read: %1</source>
+        <translation>Der Auftragsverlauf kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Aufträge</translation>
+    </message>
+    <message>
+        <source>Job %1; results go to %2.</source>
+        <translation>Auftrag %1; die Ergebnisse gehen nach %2.</translation>
+    </message>
+    <message>
+        <source>Cannot resume: %1</source>
+        <translation>Fortsetzen nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>Resumed job %1; results go to %2.</source>
+        <translation>Auftrag %1 fortgesetzt; die Ergebnisse gehen nach %2.</translation>
+    </message>
+    <message>
+        <source>Job %1: the bundle has no plots, as the live plots are not of this job (it ran in an earlier session or before the last job).</source>
+        <translation>Auftrag %1: Das Paket enthält keine Diagramme, da die Live-Diagramme nicht zu diesem Auftrag gehören (er lief in einer früheren Sitzung oder vor dem letzten Auftrag).</translation>
+    </message>
+    <message>
+        <source>Job %1 written to %2.</source>
+        <translation>Auftrag %1 nach %2 geschrieben.</translation>
+    </message>
+    <message>
+        <source>Remove job</source>
+        <translation>Auftrag entfernen</translation>
+    </message>
+    <message>
+        <source>Remove job %1 and its stored results? It cannot be resumed or exported afterwards. Its result file is kept.</source>
+        <translation>Auftrag %1 und seine gespeicherten Ergebnisse entfernen? Er kann danach weder fortgesetzt noch exportiert werden. Seine Ergebnisdatei bleibt erhalten.</translation>
+    </message>
+    <message>
+        <source>Cannot remove: %1</source>
+        <translation>Entfernen nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>Job %1 removed.</source>
+        <translation>Auftrag %1 entfernt.</translation>
+    </message>
+    <message>
+        <source>Job log of %1</source>
+        <translation>Auftragsprotokoll von %1</translation>
+    </message>
+    <message>
+        <source>Export job</source>
+        <translation>Auftrag exportieren</translation>
+    </message>
+    <message>
+        <source>Zip archive (*.zip);;Zstandard tar archive (*.tar.zst)</source>
+        <translation>Zip-Archiv (*.zip);;Zstandard-tar-Archiv (*.tar.zst)</translation>
     </message>
 </context>
 <context>

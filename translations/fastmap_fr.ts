@@ -221,6 +221,132 @@
         <source>Cannot write the elements to retry: %1</source>
         <translation>Impossible d&apos;écrire les éléments à relancer : %1</translation>
     </message>
+    <message>
+        <source>Resuming job %1: %L2 elements are stored; computing the rest.</source>
+        <translation>Reprise de la tâche %1 : %L2 éléments sont enregistrés ; calcul du reste.</translation>
+    </message>
+</context>
+<context>
+    <name>fastmap::JobHistoryModel</name>
+    <message>
+        <source>There is no job %1.</source>
+        <translation>Il n’y a pas de tâche %1.</translation>
+    </message>
+    <message>
+        <source>Job %1 is running; stop it first.</source>
+        <translation>La tâche %1 est en cours ; arrêtez-la d’abord.</translation>
+    </message>
+    <message>
+        <source>%1: name the bundle .zip or .tar.zst.</source>
+        <translation>%1 : nommez l’archive .zip ou .tar.zst.</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>en cours</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>interrompue</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>terminée</translation>
+    </message>
+    <message>
+        <source>completed with failures</source>
+        <translation>terminée avec des échecs</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>annulée</translation>
+    </message>
+    <message>
+        <source>stopped on error</source>
+        <translation>arrêtée sur erreur</translation>
+    </message>
+    <message>
+        <source>input failed</source>
+        <translation>échec de l’entrée</translation>
+    </message>
+    <message>
+        <source>output failed</source>
+        <translation>échec de la sortie</translation>
+    </message>
+    <message>
+        <source>every worker died</source>
+        <translation>tous les workers sont tombés</translation>
+    </message>
+    <message>
+        <source>%L1 / %L2</source>
+        <translation>%L1 / %L2</translation>
+    </message>
+    <message>
+        <source>%L1 / ?</source>
+        <translation>%L1 / ?</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Tâche</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Function</source>
+        <translation>Fonction</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>Entrée</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>Sortie</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Démarrée</translation>
+    </message>
+    <message>
+        <source>Elements</source>
+        <translation>Éléments</translation>
+    </message>
+</context>
+<context>
+    <name>fastmap::JobsPanel</name>
+    <message>
+        <source>Resume</source>
+        <translation>Reprendre</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exporter…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Show log</source>
+        <translation>Afficher le journal</translation>
+    </message>
+    <message>
+        <source>Finish a stopped or interrupted job: only what is unfinished is computed.</source>
+        <translation>Terminer une tâche arrêtée ou interrompue : seul ce qui reste est calculé.</translation>
+    </message>
+    <message>
+        <source>Write the results, errors, job log, manifest and plots to a .zip or .tar.zst.</source>
+        <translation>Écrire les résultats, les erreurs, le journal de la tâche, le manifeste et les graphiques dans un .zip ou un .tar.zst.</translation>
+    </message>
+    <message>
+        <source>Remove the job and its stored results; the result file is kept.</source>
+        <translation>Supprimer la tâche et ses résultats enregistrés ; le fichier de résultats est conservé.</translation>
+    </message>
+    <message>
+        <source>The job log: one line per batch.</source>
+        <translation>Le journal de la tâche : une ligne par lot.</translation>
+    </message>
 </context>
 <context>
     <name>fastmap::LiveView</name>
@@ -533,6 +659,62 @@
             <numerusform>Vue en direct : %n rafraîchissement, %1 ms au total.</numerusform>
             <numerusform>Vue en direct : %n rafraîchissements, %1 ms au total.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The job history cannot be read: %1</source>
+        <translation>L’historique des tâches ne peut pas être lu : %1</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Tâches</translation>
+    </message>
+    <message>
+        <source>Job %1; results go to %2.</source>
+        <translation>Tâche %1 ; les résultats vont dans %2.</translation>
+    </message>
+    <message>
+        <source>Cannot resume: %1</source>
+        <translation>Reprise impossible : %1</translation>
+    </message>
+    <message>
+        <source>Resumed job %1; results go to %2.</source>
+        <translation>Tâche %1 reprise ; les résultats vont dans %2.</translation>
+    </message>
+    <message>
+        <source>Job %1: the bundle has no plots, as the live plots are not of this job (it ran in an earlier session or before the last job).</source>
+        <translation>Tâche %1 : l’archive ne contient pas de graphiques, car les graphiques en direct ne sont pas ceux de cette tâche (elle a tourné lors d’une session précédente ou avant la dernière tâche).</translation>
+    </message>
+    <message>
+        <source>Job %1 written to %2.</source>
+        <translation>Tâche %1 écrite dans %2.</translation>
+    </message>
+    <message>
+        <source>Remove job</source>
+        <translation>Supprimer la tâche</translation>
+    </message>
+    <message>
+        <source>Remove job %1 and its stored results? It cannot be resumed or exported afterwards. Its result file is kept.</source>
+        <translation>Supprimer la tâche %1 et ses résultats enregistrés ? Elle ne pourra plus être reprise ni exportée. Son fichier de résultats est conservé.</translation>
+    </message>
+    <message>
+        <source>Cannot remove: %1</source>
+        <translation>Suppression impossible : %1</translation>
+    </message>
+    <message>
+        <source>Job %1 removed.</source>
+        <translation>Tâche %1 supprimée.</translation>
+    </message>
+    <message>
+        <source>Job log of %1</source>
+        <translation>Journal de la tâche %1</translation>
+    </message>
+    <message>
+        <source>Export job</source>
+        <translation>Exporter la tâche</translation>
+    </message>
+    <message>
+        <source>Zip archive (*.zip);;Zstandard tar archive (*.tar.zst)</source>
+        <translation>Archive zip (*.zip);;Archive tar Zstandard (*.tar.zst)</translation>
     </message>
 </context>
 <context>

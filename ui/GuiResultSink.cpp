@@ -8,16 +8,35 @@ GuiResultSink::GuiResultSink(QObject *parent) : QObject(parent)
     qRegisterMetaType<BatchResult>();
 }
 
-bool GuiResultSink::begin(const QStringList &datasetColumns, const QStringList &outputColumns, QString *)
+bool GuiResultSink::begin(const QStringList &datasetColumns, const QStringList &outputColumns, QString *error)
 {
+    if (m_file && !m_file->begin(datasetColumns, outputColumns, error))
+        return false;
     emit begun(datasetColumns, outputColumns);
     return true;
 }
 
-bool GuiResultSink::consume(const BatchResult &result, QString *)
+void GuiResultSink::prepare(BatchResult &result)
 {
-    emit batchReady(result);
+    if (m_file)
+        m_file->prepare(result);
+}
+
+bool GuiResultSink::consume(const BatchResult &result, QString *error)
+{
+    if (m_file && !m_file->consume(result, error))
+        return false;
+    // The models keep every batch: not its bytes as formatted for the file and the store.
+    BatchResult kept = result;
+    kept.encoded.clear();
+    kept.stored.clear();
+    emit batchReady(kept);
     return true;
+}
+
+bool GuiResultSink::finish(bool complete, QString *error)
+{
+    return !m_file || m_file->finish(complete, error);
 }
 
 } // namespace fastmap

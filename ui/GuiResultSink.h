@@ -10,19 +10,28 @@ Q_DECLARE_METATYPE(fastmap::BatchResult)
 namespace fastmap {
 
 // Hands a job's results to the GUI thread: consume() runs on the engine's driver thread and
-// only emits; receivers in the GUI thread get the batches through queued connections.
+// only emits; receivers in the GUI thread get the batches through queued connections. With a
+// file sink set, every call is passed on to it first (the job's result file).
 class GuiResultSink : public QObject, public ResultSink
 {
     Q_OBJECT
 public:
     explicit GuiResultSink(QObject *parent = nullptr);
 
+    // Set between jobs only; null for none.
+    void setFile(ResultSink *file) { m_file = file; }
+
     bool begin(const QStringList &datasetColumns, const QStringList &outputColumns, QString *error) override;
+    void prepare(BatchResult &result) override;
     bool consume(const BatchResult &result, QString *error) override;
+    bool finish(bool complete, QString *error) override;
 
 signals:
     void begun(const QStringList &datasetColumns, const QStringList &outputColumns);
     void batchReady(const fastmap::BatchResult &result);
+
+private:
+    ResultSink *m_file = nullptr;
 };
 
 } // namespace fastmap

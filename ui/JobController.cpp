@@ -5,10 +5,15 @@
 #include "GuiResultSink.h"
 #include "ResultTableModel.h"
 #include "WorkerTableModel.h"
+#include "jobs/JobDescription.h"
+#include "jobs/JobStore.h"
+#include "jobs/RecordedRun.h"
 #include "output/ResultWriter.h"
 #include "output/ValueText.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 
 namespace fastmap {
 
@@ -17,9 +22,9 @@ constexpr int kWorkerPollMs = 500;
 }
 
 JobController::JobController(PluginCatalog *catalog, QObject *parent)
-    : QObject(parent), m_engine(catalog), m_sink(std::make_unique<GuiResultSink>()),
+    : QObject(parent), m_catalog(catalog), m_engine(catalog), m_sink(std::make_unique<GuiResultSink>()),
       m_results(new ResultTableModel(this)), m_errors(new ErrorTableModel(this)),
-      m_workers(new WorkerTableModel(this))
+      m_workers(new WorkerTableModel(this)), m_storePath(JobStore::defaultPath())
 {
     connect(m_sink.get(), &GuiResultSink::begun, this, &JobController::onBegun, Qt::QueuedConnection);
     connect(m_sink.get(), &GuiResultSink::batchReady, this, &JobController::onBatch, Qt::QueuedConnection);
@@ -39,28 +44,112 @@ JobController::~JobController()
 {
     if (m_engine.isRunning()) {
         cancel();
-        m_engine.wait();
+        const JobSummary summary = m_engine.wait();
+        if (m_run) // the finished signal will not come: record the cancel now
+            m_run->finish(summary);
     }
+    m_engine.setStoredResults(nullptr);
+}
+
+QString JobController::resultsFolder() const
+{
+    return QFileInfo(m_storePath).absolutePath() + QStringLiteral("/results");
 }
 
 bool JobController::start(const JobSpec &spec, QString *error)
 {
+    if (m_engine.isRunning()) {
+        *error = tr("A job is already running.");
+        return false;
+    }
     m_retrying = false;
     m_retryIndexes.clear();
     m_results->reset({}, {});
     m_errors->clear();
     m_live.clear();
-    return launch(spec, error);
+    // As the app's Export results writes them: input columns, then outputs, then error.
+    JobDescription description;
+    description.spec = spec;
+    description.format = ResultFormat::Csv;
+    description.writerOptions.keepInput = true;
+    return launchRecorded(description, QString(), error);
 }
 
-bool JobController::launch(const JobSpec &spec, QString *error)
+bool JobController::resumeJob(const QString &jobId, const QByteArray &token, bool chargesConfirmed,
+                              QString *error)
+{
+    if (m_engine.isRunning()) {
+        *error = tr("A job is already running.");
+        return false;
+    }
+    JobDescription description;
+    {
+        JobStore store(m_storePath);
+        JobRecord job;
+        if (!store.open(error) || !store.find(jobId, &job, error) ||
+            !RecordedRun::loadForResume(job, &description, error))
+            return false;
+    }
+    description.spec.token = token;
+    description.spec.chargesConfirmed = chargesConfirmed;
+    m_retrying = false;
+    m_retryIndexes.clear();
+    m_results->reset({}, {});
+    m_errors->clear();
+    m_live.clear();
+    return launchRecorded(description, jobId, error);
+}
+
+bool JobController::launchRecorded(JobDescription &description, const QString &resumeId, QString *error)
+{
+    auto run = std::make_unique<RecordedRun>(m_catalog, m_storePath);
+    if (resumeId.isEmpty()) {
+        QDir().mkpath(resultsFolder());
+        description.output = QDir(resultsFolder()).filePath(run->jobId() + QStringLiteral(".csv"));
+    }
+    if (run->prepare(description, resumeId, error) != RecordedRun::Refusal::None)
+        return false;
+    for (const QString &warning : run->warnings())
+        emit noteAdded(warning);
+    // A resume takes the store's results, never the cache's: the store is the truth (as the CLI).
+    QString warning;
+    if (!run->openCache(resumeId.isEmpty() ? m_cacheMode : ResultCache::Mode::Off, &warning))
+        emit noteAdded(warning);
+    m_writer = ResultWriter::create(description.format, description.output, description.writerOptions);
+    m_sink->setFile(m_writer.get());
+    ResultSink *sink = run->sink(m_sink.get());
+    m_engine.setStoredResults(run->storedResults());
+    m_engine.setResultCache(run->cache(), int(run->cacheMode()));
+    m_run = std::move(run);
+    if (!launch(description.spec, sink, error)) {
+        m_run->abandon();
+        m_run.reset();
+        m_sink->setFile(nullptr);
+        m_writer.reset();
+        return false;
+    }
+    m_jobId = m_run->jobId();
+    m_outputPath = description.output;
+    if (m_run->resuming())
+        emit noteAdded(tr("Resuming job %1: %L2 elements are stored; computing the rest.")
+                           .arg(m_jobId)
+                           .arg(m_run->storedRows()));
+    emit jobsChanged();
+    return true;
+}
+
+bool JobController::launch(const JobSpec &spec, ResultSink *sink, QString *error)
 {
     if (m_engine.isRunning()) {
         *error = tr("A job is already running.");
         return false;
     }
     StartError startError;
-    if (!m_engine.start(spec, m_sink.get(), &startError)) {
+    const bool started = m_engine.start(spec, sink, &startError);
+    // Stored results and the cache are for one start only.
+    m_engine.setStoredResults(nullptr);
+    m_engine.setResultCache(nullptr, int(ResultCache::Mode::Off));
+    if (!started) {
         *error = startError.message;
         return false;
     }
@@ -115,7 +204,8 @@ bool JobController::retryFailed(const QVariantMap &params, QString *error)
     spec.datasetOptions.csvDelimiter = ',';
     m_retrying = true;
     m_retryIndexes = failed;
-    if (!launch(spec, error)) {
+    m_sink->setFile(nullptr); // a retry is not a job of its own: it patches the table
+    if (!launch(spec, m_sink.get(), error)) {
         m_retrying = false;
         return false;
     }
@@ -196,6 +286,8 @@ void JobController::onBatch(const BatchResult &result)
 
 void JobController::onProgress(const JobProgress &progress)
 {
+    if (m_run && progress.total >= 0)
+        m_run->recordTotal(progress.total);
     if (!m_retrying) {
         m_live.addProgress(progress.elapsedSeconds, progress.done, progress.total, progress.cost);
         emit liveDataChanged();
@@ -212,6 +304,13 @@ void JobController::onFinished(const JobSummary &summary)
 {
     m_workerPoll.stop();
     m_summary = summary;
+    const bool recorded = m_run != nullptr;
+    if (m_run) {
+        m_run->finish(summary);
+        m_run.reset();
+    }
+    m_sink->setFile(nullptr);
+    m_writer.reset();
     if (!summary.workers.isEmpty())
         m_workers->setStats(summary.workers);
     if (m_retrying) {
@@ -220,6 +319,8 @@ void JobController::onFinished(const JobSummary &summary)
     }
     emit liveDataChanged();
     emit runningChanged(false);
+    if (recorded)
+        emit jobsChanged();
     emit finished(summary);
 }
 

@@ -5,12 +5,14 @@
 #include "ResultTableModel.h"
 #include "live/MinMaxThinner.h"
 
+#include <QBuffer>
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QImage>
 #include <QLabel>
 #include <QLineSeries>
 #include <QPainter>
@@ -122,6 +124,8 @@ QChartView *LiveView::addChart(const QString &title, QChart **chart)
     auto *view = new QChartView(*chart, this);
     view->setRenderHint(QPainter::Antialiasing);
     view->setMinimumSize(260, 180);
+    static const char *const names[] = {"throughput", "progress", "cost", "results"};
+    m_views.append({QLatin1String(names[qMin(int(m_views.size()), 3)]), view});
     return view;
 }
 
@@ -279,6 +283,30 @@ bool LiveView::exportTo(const QString &path, QString *error)
         return false;
     }
     return true;
+}
+
+} // namespace fastmap
+
+namespace fastmap {
+
+QList<QPair<QString, QByteArray>> LiveView::plotImages(const QSize &size)
+{
+    redraw();
+    QList<QPair<QString, QByteArray>> images;
+    for (const auto &[name, view] : std::as_const(m_views)) {
+        // Laid out at the asked size for the picture; the layout puts it back afterwards.
+        const QSize before = view->size();
+        view->resize(size);
+        const QImage image = view->grab().toImage();
+        view->resize(before);
+        QByteArray png;
+        QBuffer buffer(&png);
+        if (!image.isNull() && buffer.open(QIODevice::WriteOnly) && image.save(&buffer, "PNG"))
+            images.append({QStringLiteral("plots/%1.png").arg(name), png});
+    }
+    if (m_plots->layout())
+        m_plots->layout()->invalidate();
+    return images;
 }
 
 } // namespace fastmap

@@ -34,6 +34,9 @@ public:
     void setOutputColumns(const QList<ColumnSpec> &outputs);
     // Renders the four plots into a PNG or SVG file (by extension).
     bool exportTo(const QString &path, QString *error);
+    // Each plot as a PNG of `size`, whether the Live tab was ever shown or not, named for a
+    // job bundle: plots/throughput.png, plots/progress.png, plots/cost.png, plots/results.png.
+    QList<QPair<QString, QByteArray>> plotImages(const QSize &size = QSize(960, 600));
     int redrawCount() const { return m_redraws; }
     // Time spent redrawing since the last clear, to check the plots stay cheap.
     double redrawSeconds() const { return double(m_redrawNs) * 1e-9; }
@@ -63,6 +66,7 @@ private:
     QChart *m_progressChart = nullptr;
     QChart *m_costChart = nullptr;
     QChart *m_histogramChart = nullptr;
+    QList<QPair<QString, QChartView *>> m_views;
     QHash<QString, QLineSeries *> m_throughput;
     QLineSeries *m_progress;
     QLineSeries *m_cost;

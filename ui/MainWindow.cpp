@@ -7,6 +7,8 @@
 #include "ErrorTableModel.h"
 #include "FunctionPicker.h"
 #include "JobController.h"
+#include "JobHistoryModel.h"
+#include "JobsPanel.h"
 #include "LiveView.h"
 #include "ParameterForm.h"
 #include "ResultTableModel.h"
@@ -21,13 +23,17 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontDatabase>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -53,6 +59,7 @@ MainWindow::MainWindow(PluginCatalog *catalog, QWidget *parent)
     setWindowTitle(tr("Fastmap"));
     setObjectName(QStringLiteral("mainWindow"));
     setAcceptDrops(true);
+    m_history = new JobHistoryModel(catalog, m_controller->storePath(), this);
     createTabs();
     auto *splitter = new QSplitter(this);
     splitter->addWidget(createSetupPanel());
@@ -84,6 +91,9 @@ MainWindow::MainWindow(PluginCatalog *catalog, QWidget *parent)
     connect(m_controller, &JobController::confirmationNeeded, this, &MainWindow::onConfirmationNeeded);
     connect(m_controller, &JobController::finished, this, &MainWindow::onFinished);
     connect(m_controller, &JobController::runningChanged, this, &MainWindow::onRunningChanged);
+    connect(m_controller, &JobController::jobsChanged, m_history, &JobHistoryModel::refresh);
+    if (!m_history->refresh())
+        addLog(tr("The job history cannot be read: %1").arg(m_history->lastError()));
 
     m_dataset->setRecentFiles(m_settings.recentFiles());
     m_runSettings->setPolicy(m_settings.defaultPolicy());
@@ -173,6 +183,18 @@ void MainWindow::createTabs()
     m_tabs->addTab(errors, tr("Errors"));
     m_tabs->addTab(m_log, tr("Log"));
     m_tabs->addTab(m_workersPanel, tr("Workers"));
+    m_jobsPanel = new JobsPanel(m_history);
+    connect(m_jobsPanel, &JobsPanel::resumeRequested, this, &MainWindow::resumeJob);
+    connect(m_jobsPanel, &JobsPanel::exportRequested, this, &MainWindow::exportJobDialog);
+    connect(m_jobsPanel, &JobsPanel::removeRequested, this,
+            [this](const QString &id) { removeJob(id, true); });
+    connect(m_jobsPanel, &JobsPanel::logRequested, this, &MainWindow::showJobLog);
+    m_tabs->addTab(m_jobsPanel, tr("Jobs"));
+    // A job killed elsewhere turns from running to interrupted: look again when shown.
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        if (m_tabs->widget(index) == m_jobsPanel)
+            m_history->refresh();
+    });
 }
 
 void MainWindow::createActions()
@@ -280,9 +302,7 @@ bool MainWindow::run()
         if (!workers.isEmpty() && m_tokens->usedFallback())
             addLog(m_tokens->warning());
     }
-    m_resultsView->setSortingEnabled(false);
-    m_resultsView->setModel(m_controller->results());
-    m_sorted->setSourceModel(nullptr);
+    prepareResultsView();
     if (!m_controller->start(spec, &error)) {
         m_status->setText(tr("Cannot start: %1").arg(error));
         addLog(tr("Cannot start: %1").arg(error));
@@ -292,8 +312,151 @@ bool MainWindow::run()
     m_live->setOutputColumns(function ? function->outputs : QList<ColumnSpec>());
     m_live->clearRedrawStats();
     addLog(tr("Started %1 on %2.").arg(spec.functionId, spec.input));
+    addLog(tr("Job %1; results go to %2.")
+               .arg(m_controller->currentJobId(), QDir::toNativeSeparators(m_controller->lastOutputPath())));
     m_status->setText(tr("Running…"));
     return true;
+}
+
+void MainWindow::prepareResultsView()
+{
+    m_resultsView->setSortingEnabled(false);
+    m_resultsView->setModel(m_controller->results());
+    m_sorted->setSourceModel(nullptr);
+}
+
+bool MainWindow::resumeJob(const QString &jobId)
+{
+    if (jobId.isEmpty() || m_controller->isRunning())
+        return false;
+    JobRecord job;
+    const bool remote =
+        m_history->find(jobId, &job) && job.spec.value("policy").toString() != QLatin1String("local");
+    const QByteArray token = remote ? m_tokens->load() : QByteArray();
+    prepareResultsView();
+    QString error;
+    if (!m_controller->resumeJob(jobId, token, !m_settings.confirmCharges(), &error)) {
+        m_status->setText(tr("Cannot resume: %1").arg(error));
+        addLog(tr("Cannot resume: %1").arg(error));
+        return false;
+    }
+    const FunctionInfo *function = m_catalog->find(m_controller->lastSpec().functionId);
+    m_live->setOutputColumns(function ? function->outputs : QList<ColumnSpec>());
+    m_live->clearRedrawStats();
+    addLog(tr("Resumed job %1; results go to %2.")
+               .arg(jobId, QDir::toNativeSeparators(m_controller->lastOutputPath())));
+    m_status->setText(tr("Running…"));
+    return true;
+}
+
+bool MainWindow::exportJob(const QString &jobId, const QString &path)
+{
+    if (jobId.isEmpty())
+        return false;
+    // The plots are this session's live data: only the job that produced them gets them.
+    QList<QPair<QString, QByteArray>> plots;
+    if (jobId == m_controller->currentJobId() && !m_controller->isRunning())
+        plots = m_live->plotImages();
+    else
+        addLog(tr("Job %1: the bundle has no plots, as the live plots are not of this job (it ran in an "
+                  "earlier session or before the last job).")
+                   .arg(jobId));
+    QString error;
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const bool ok = m_history->exportJob(jobId, path, plots, &error);
+    QApplication::restoreOverrideCursor();
+    if (!ok) {
+        m_status->setText(tr("Export failed: %1").arg(error));
+        addLog(tr("Export failed: %1").arg(error));
+        return false;
+    }
+    m_status->setText(tr("Job %1 written to %2.").arg(jobId, QDir::toNativeSeparators(path)));
+    addLog(m_status->text());
+    return true;
+}
+
+bool MainWindow::removeJob(const QString &jobId, bool confirm)
+{
+    if (jobId.isEmpty())
+        return false;
+    if (confirm &&
+        QMessageBox::question(this, tr("Remove job"),
+                              tr("Remove job %1 and its stored results? It cannot be resumed or exported "
+                                 "afterwards. Its result file is kept.")
+                                  .arg(jobId)) != QMessageBox::Yes)
+        return false;
+    QString error;
+    if (!m_history->remove(jobId, &error)) {
+        m_status->setText(tr("Cannot remove: %1").arg(error));
+        return false;
+    }
+    m_status->setText(tr("Job %1 removed.").arg(jobId));
+    addLog(m_status->text());
+    return true;
+}
+
+QString MainWindow::jobLogText(const QString &jobId) const
+{
+    QString error;
+    const QByteArray csv = m_history->jobLog(jobId, &error);
+    if (!error.isEmpty())
+        return error;
+    // Aligned columns read better than CSV.
+    QList<QStringList> rows;
+    QList<int> widths;
+    for (const QByteArray &line : csv.split('\n')) {
+        const QString text = QString::fromUtf8(line).trimmed();
+        if (text.isEmpty())
+            continue;
+        const QStringList cells = text.split(QLatin1Char(','));
+        for (int c = 0; c < cells.size(); ++c) {
+            if (c >= widths.size())
+                widths.append(0);
+            widths[c] = qMax(widths[c], int(cells[c].size()));
+        }
+        rows.append(cells);
+    }
+    QString out;
+    for (const QStringList &cells : std::as_const(rows)) {
+        for (int c = 0; c < cells.size(); ++c)
+            out += (c == 0 ? cells[c].leftJustified(widths[c])
+                           : QStringLiteral("  ") + cells[c].rightJustified(widths[c]));
+        out += QLatin1Char('\n');
+    }
+    return out;
+}
+
+void MainWindow::showJobLog(const QString &jobId)
+{
+    if (jobId.isEmpty())
+        return;
+    auto *dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(QStringLiteral("jobLogDialog"));
+    dialog->setWindowTitle(tr("Job log of %1").arg(jobId));
+    auto *text = new QPlainTextEdit(dialog);
+    text->setReadOnly(true);
+    text->setLineWrapMode(QPlainTextEdit::NoWrap);
+    text->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    text->setPlainText(jobLogText(jobId));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(text, 1);
+    layout->addWidget(buttons);
+    dialog->resize(820, 480);
+    dialog->open();
+}
+
+void MainWindow::exportJobDialog(const QString &jobId)
+{
+    if (jobId.isEmpty())
+        return;
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export job"), QStringLiteral("fastmap-job-%1.zip").arg(jobId),
+                                     tr("Zip archive (*.zip);;Zstandard tar archive (*.tar.zst)"));
+    if (!path.isEmpty())
+        exportJob(jobId, path);
 }
 
 void MainWindow::togglePause()
@@ -418,6 +581,7 @@ void MainWindow::onRunningChanged(bool running)
     m_pauseAction->setEnabled(running);
     m_cancelAction->setEnabled(running);
     m_retryAction->setEnabled(!running);
+    m_jobsPanel->setJobRunning(running);
     if (!running)
         m_pauseAction->setText(tr("&Pause"));
 }

@@ -22,6 +22,8 @@ class ColumnMappingForm;
 class DatasetPanel;
 class FunctionPicker;
 class JobController;
+class JobHistoryModel;
+class JobsPanel;
 class LiveView;
 class ParameterForm;
 class PluginCatalog;
@@ -48,6 +50,13 @@ public:
     bool retryFailed();
     bool exportResults(const QString &path);
     bool exportPlots(const QString &path);
+    // The job history's actions, as the Jobs tab's buttons do them (without dialogs).
+    bool resumeJob(const QString &jobId);
+    // Writes the job's bundle; with the live plots when they are that job's (this session's run).
+    bool exportJob(const QString &jobId, const QString &path);
+    // With `confirm`, asks first.
+    bool removeJob(const QString &jobId, bool confirm);
+    QString jobLogText(const QString &jobId) const;
     // After the next job finishes, saves a picture of the window (and one per tab) to `path`.
     void setScreenshotOnFinish(const QString &path);
 
@@ -62,6 +71,8 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     LiveView *liveView() const { return m_live; }
     WorkersPanel *workersPanel() const { return m_workersPanel; }
+    JobsPanel *jobsPanel() const { return m_jobsPanel; }
+    JobHistoryModel *jobHistory() const { return m_history; }
     TokenStore *tokenStore() const { return m_tokens; }
     ChargesDialog *chargesDialog() const;
     QString logText() const;
@@ -93,6 +104,9 @@ private:
     void browseDataset();
     void exportResultsDialog();
     void exportPlotsDialog();
+    void exportJobDialog(const QString &jobId);
+    void showJobLog(const QString &jobId);
+    void prepareResultsView();
     void showSettings();
     void takeScreenshots();
 
@@ -112,6 +126,8 @@ private:
     QPlainTextEdit *m_log;
     LiveView *m_live;
     WorkersPanel *m_workersPanel;
+    JobHistoryModel *m_history;
+    JobsPanel *m_jobsPanel;
     QProgressBar *m_progressBar;
     QLabel *m_status;
     QAction *m_runAction;

@@ -5,16 +5,21 @@
 #include "TokenStore.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
-// Settings, workers file and token file of the tests go to a temporary place, never the user's.
+// Settings, workers file, token file, job store, result files and cache of the tests go to a
+// temporary place, never the user's. (Not QStandardPaths' test mode: it ignores XDG_DATA_HOME,
+// which the app's child processes and fastmap-cli must share with the test.)
 inline void isolateSettings(const QTemporaryDir &dir, const char *name)
 {
-    QStandardPaths::setTestModeEnabled(true);
+    qputenv("XDG_DATA_HOME", QFile::encodeName(dir.filePath(QStringLiteral("data"))));
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(dir.filePath(QStringLiteral("config"))));
+    qputenv("XDG_CACHE_HOME", QFile::encodeName(dir.filePath(QStringLiteral("cache"))));
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
                        dir.filePath(QStringLiteral("settings")));
     QCoreApplication::setOrganizationName(QStringLiteral("FastmapTest"));
