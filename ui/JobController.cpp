@@ -70,6 +70,9 @@ bool JobController::start(const JobSpec &spec, QString *error)
     // As the app's Export results writes them: input columns, then outputs, then error.
     JobDescription description;
     description.spec = spec;
+    // A resume may come from another working directory (fastmap-cli, or the app started elsewhere).
+    if (QFileInfo::exists(spec.input))
+        description.spec.input = QFileInfo(spec.input).absoluteFilePath();
     description.format = ResultFormat::Csv;
     description.writerOptions.keepInput = true;
     return launchRecorded(description, QString(), error);

@@ -4,6 +4,7 @@
 #include "jobs/ArchiveWriter.h"
 #include "jobs/JobExporter.h"
 
+#include <QColor>
 #include <QFileInfo>
 #include <QLocale>
 
@@ -162,6 +163,15 @@ QVariant JobHistoryModel::data(const QModelIndex &index, int role) const
     }
     if (role == Qt::TextAlignmentRole && index.column() == ElementsColumn)
         return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ForegroundRole && index.column() == StateColumn) {
+        // What needs a look stands out: unfinished jobs amber, failed ones red.
+        if (state == QLatin1String("completed") || state == QLatin1String("running"))
+            return {};
+        if (canResume(state) && state != QLatin1String("input failed") &&
+            state != QLatin1String("output failed") && state != QLatin1String("every worker died"))
+            return QColor(0xa0, 0x5a, 0x00);
+        return QColor(0xb0, 0x20, 0x20);
+    }
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {

@@ -24,9 +24,9 @@ public:
         StateColumn,
         FunctionColumn,
         InputColumn,
-        OutputColumn,
-        StartedColumn,
         ElementsColumn,
+        StartedColumn,
+        OutputColumn, // last: the longest, it takes the rest of the width
         ColumnCount
     };
     // The untranslated state ("running", "interrupted", ...) under this role.

@@ -36,6 +36,9 @@ void fitAxes(QChart *chart, double xMax, double yMax)
         const double top = axis->orientation() == Qt::Horizontal ? xMax : yMax;
         value->setRange(0, top > 0 ? top : 1.0);
         value->applyNiceNumbers();
+        // Seconds: a job of a few seconds needs tenths, or its ticks read 0, 0, 1, 1.
+        if (axis->orientation() == Qt::Horizontal)
+            value->setLabelFormat(value->max() < 5 ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
     }
 }
 
@@ -292,20 +295,24 @@ namespace fastmap {
 QList<QPair<QString, QByteArray>> LiveView::plotImages(const QSize &size)
 {
     redraw();
+    auto *grid = qobject_cast<QGridLayout *>(m_plots->layout());
     QList<QPair<QString, QByteArray>> images;
     for (const auto &[name, view] : std::as_const(m_views)) {
-        // Laid out at the asked size for the picture; the layout puts it back afterwards.
-        const QSize before = view->size();
+        int row = 0, column = 0, rowSpan = 1, columnSpan = 1;
+        grid->getItemPosition(grid->indexOf(view), &row, &column, &rowSpan, &columnSpan);
+        // Taken out of the grid and laid out alone at the asked size (never shown), so the
+        // picture is the same whether the Live tab is on screen, hidden or was never shown.
+        grid->removeWidget(view);
+        view->setParent(nullptr);
         view->resize(size);
         const QImage image = view->grab().toImage();
-        view->resize(before);
+        grid->addWidget(view, row, column, rowSpan, columnSpan);
+        view->show();
         QByteArray png;
         QBuffer buffer(&png);
         if (!image.isNull() && buffer.open(QIODevice::WriteOnly) && image.save(&buffer, "PNG"))
             images.append({QStringLiteral("plots/%1.png").arg(name), png});
     }
-    if (m_plots->layout())
-        m_plots->layout()->invalidate();
     return images;
 }
 

@@ -211,7 +211,8 @@ private slots:
     {
         MainWindow window(&m_catalog);
         window.show();
-        QVERIFY(setUpDemoWork(window, QStringLiteral("range:20000"), QStringLiteral("200")));
+        // Long enough (about a second) for lines in the throughput and progress plots.
+        QVERIFY(setUpDemoWork(window, QStringLiteral("range:150000"), QStringLiteral("2000")));
         JobSummary summary;
         QVERIFY(runAndWait(window, &summary));
         const QString id = window.controller()->currentJobId();
@@ -233,15 +234,28 @@ private slots:
                          .value("job")
                          .toString(),
                      id);
-            for (const char *plot : {"plots/throughput.png", "plots/progress.png", "plots/results.png"}) {
+            for (const char *plot :
+                 {"plots/throughput.png", "plots/progress.png", "plots/cost.png", "plots/results.png"}) {
                 const QImage image = QImage::fromData(entries.value(root + QLatin1String(plot)), "PNG");
                 QVERIFY2(!image.isNull() && image.width() >= 300 && image.height() >= 200, plot);
-                // Something is drawn: not one flat colour.
+                // Something is drawn (axes, grid, labels): not one flat colour.
                 QSet<QRgb> colours;
-                for (int y = 0; y < image.height(); y += 7)
-                    for (int x = 0; x < image.width(); x += 7)
+                for (int y = 0; y < image.height(); y += 3)
+                    for (int x = 0; x < image.width(); x += 3)
                         colours.insert(image.pixel(x, y));
                 QVERIFY2(colours.size() > 3, plot);
+            }
+            // The throughput and progress plots hold the job's line (the theme's blue), though
+            // the Live tab was never shown.
+            for (const char *plot : {"plots/throughput.png", "plots/progress.png"}) {
+                const QImage image = QImage::fromData(entries.value(root + QLatin1String(plot)), "PNG");
+                int blue = 0;
+                for (int y = 0; y < image.height(); ++y)
+                    for (int x = 0; x < image.width(); ++x) {
+                        const QColor c = image.pixelColor(x, y);
+                        blue += c.blue() > c.red() + 80 ? 1 : 0;
+                    }
+                QVERIFY2(blue > 400, plot); // more than the legend's marker
             }
         }
         // A job of another session has no live plots: exported without them, and said so.
