@@ -30,7 +30,7 @@ std::atomic<int> g_stopRequests{0};
 const char *const kExitCodes = "Exit codes:\n"
                                "  0  success (serve: drained after SIGTERM or SIGINT)\n"
                                "  1  serve: stopped at once by a second SIGTERM or SIGINT\n"
-                               "  2  usage error: bad command line or environment value\n"
+                               "  2  usage error: bad command line, environment value or --config file\n"
                                "  3  failure: cannot start (ledger, plugins, TLS files, address, no token),\n"
                                "     or the command cannot be done (for example, an unknown token name)\n";
 
@@ -313,7 +313,8 @@ int WorkerApplication::runTokens(const QStringList &arguments)
             "  tokens list                      names, credits left and usage; never hashes\n"
             "  tokens remove NAME               revokes the token at once, even for a running worker\n\n"
             "NAME: 1 to 64 letters, digits, '.', '_' or '-'. Clients send the token as\n"
-            "Authorization: Bearer TOKEN. The ledger is --db, else FASTMAP_WORKER_DB, else the default."));
+            "Authorization: Bearer TOKEN. The ledger is --db, else FASTMAP_WORKER_DB, else the db of\n"
+            "the --config file, else the default."));
     parser.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("add, list or remove"));
     parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("the token's name"),
                                  QStringLiteral("[NAME]"));

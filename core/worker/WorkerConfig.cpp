@@ -246,8 +246,8 @@ void WorkerConfig::addDbOption(QCommandLineParser &parser)
                       QStringLiteral("FILE")});
     parser.addOption(
         {QStringLiteral("config"),
-         QStringLiteral("Read settings from FILE: KEY=VALUE lines whose keys are the long option names "
-                        "(listen=0.0.0.0:8750, no-auth=true), # comments. Flags and variables win over it."),
+         QStringLiteral("Read settings from FILE, one KEY=VALUE per line, KEY being a long option name "
+                        "(listen=0.0.0.0:8750). Flags and variables win over it."),
          QStringLiteral("FILE")});
 }
 
