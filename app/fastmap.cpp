@@ -25,7 +25,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("fastmap"));
     QApplication::setApplicationVersion(fastmap::versionString());
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/fastmap.svg")));
-    QApplication::setDesktopFileName(QStringLiteral("fastmap"));
+    QApplication::setDesktopFileName(QStringLiteral("org.fastmap.Fastmap")); // resources/org.fastmap.Fastmap.desktop
     fastmap::LanguageLoader::install(&app, fastmap::AppSettings().language());
 
     QCommandLineParser parser;
