@@ -1,5 +1,7 @@
 #!/bin/sh
-# Installs every Debian 12 package needed to build, test and benchmark Fastmap Desktop.
+# Installs every Debian 12 package needed to build, test, package and benchmark Fastmap Desktop.
+# (The last line is for the package and its checks: dpkg-shlibdeps, desktop-file-validate,
+# appstreamcli, man page linting and rendering, systemd-analyze verify; see scripts/package-test.sh.)
 # Run as root. Safe to run again.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
@@ -12,6 +14,7 @@ packages="
   qtkeychain-qt6-dev libarchive-dev
   libtbb-dev clang libclang-rt-dev
   xvfb xauth unzip zstd openssl bsdutils
+  dpkg-dev desktop-file-utils appstream mandoc man-db groff-base systemd
 "
 missing=""
 for p in $packages; do
