@@ -100,7 +100,7 @@ for path in /usr/bin/fastmap /usr/bin/fastmap-cli /usr/bin/fastmap-worker \
     /usr/share/icons/hicolor/16x16/apps/org.fastmap.Fastmap.png \
     /usr/share/icons/hicolor/256x256/apps/org.fastmap.Fastmap.png \
     /usr/share/man/man1/fastmap.1.gz /usr/share/man/man1/fastmap-cli.1.gz /usr/share/man/man8/fastmap-worker.8.gz \
-    /usr/share/doc/fastmap/copyright /usr/share/fastmap/demo/city-pairs.csv; do
+    /usr/share/doc/fastmap/copyright /usr/share/doc/fastmap/changelog.gz /usr/share/fastmap/demo/city-pairs.csv; do
     grep -qx "$path" "$WORK/contents" || fail "package holds $path"
 done
 grep -q '/FastmapSDKConfig.cmake$' "$WORK/contents" || fail "package holds FastmapSDKConfig.cmake"
