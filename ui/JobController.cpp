@@ -106,10 +106,11 @@ bool JobController::resumeJob(const QString &jobId, const QByteArray &token, boo
 bool JobController::launchRecorded(JobDescription &description, const QString &resumeId, QString *error)
 {
     auto run = std::make_unique<RecordedRun>(m_catalog, m_storePath);
-    if (resumeId.isEmpty()) {
-        QDir().mkpath(resultsFolder());
+    if (resumeId.isEmpty())
         description.output = QDir(resultsFolder()).filePath(run->jobId() + QStringLiteral(".csv"));
-    }
+    // The app's own folder may have been cleaned up since; a folder the user chose is left alone.
+    if (QFileInfo(description.output).absolutePath() == resultsFolder())
+        QDir().mkpath(resultsFolder());
     if (run->prepare(description, resumeId, error) != RecordedRun::Refusal::None)
         return false;
     for (const QString &warning : run->warnings())
