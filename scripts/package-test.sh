@@ -138,6 +138,10 @@ fi
 if command -v appstreamcli >/dev/null; then
     check "appstreamcli validate" appstreamcli validate --no-net /usr/share/metainfo/org.fastmap.Fastmap.metainfo.xml
 fi
+if [ -f /usr/share/mime/globs2 ]; then
+    # The trigger of shared-mime-info has read the package's MIME type.
+    check ".jsonl files are application/x-ndjson" grep -q 'application/x-ndjson:\*\.jsonl$' /usr/share/mime/globs2
+fi
 if command -v systemd-analyze >/dev/null; then
     check "systemd-analyze verify" systemd-analyze verify /usr/lib/systemd/system/fastmap-worker.service
 fi
