@@ -25,7 +25,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("fastmap"));
     QApplication::setApplicationVersion(fastmap::versionString());
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/fastmap.svg")));
-    QApplication::setDesktopFileName(QStringLiteral("org.fastmap.Fastmap")); // resources/org.fastmap.Fastmap.desktop
+    // The app id: resources/org.fastmap.Fastmap.desktop, its metainfo and icon.
+    QApplication::setDesktopFileName(QStringLiteral("org.fastmap.Fastmap"));
     fastmap::LanguageLoader::install(&app, fastmap::AppSettings().language());
 
     QCommandLineParser parser;
