@@ -32,11 +32,23 @@ bool JobHistoryModel::refresh()
     const bool ok = openStore(&m_lastError);
     if (ok)
         jobs = m_store->jobs();
+    QList<QString> states;
+    for (const JobRecord &job : std::as_const(jobs))
+        states.append(job.currentState());
+    // The same jobs (a running one's progress): changed in place, so selection and scrolling stay.
+    bool sameJobs = jobs.size() == m_jobs.size();
+    for (int row = 0; sameJobs && row < jobs.size(); ++row)
+        sameJobs = jobs.at(row).id == m_jobs.at(row).id;
+    if (sameJobs) {
+        m_jobs = jobs;
+        m_states = states;
+        if (!m_jobs.isEmpty())
+            emit dataChanged(index(0, 0), index(int(m_jobs.size()) - 1, ColumnCount - 1));
+        return ok;
+    }
     beginResetModel();
     m_jobs = jobs;
-    m_states.clear();
-    for (const JobRecord &job : std::as_const(m_jobs))
-        m_states.append(job.currentState());
+    m_states = states;
     endResetModel();
     return ok;
 }

@@ -52,6 +52,7 @@ JobsPanel::JobsPanel(JobHistoryModel *model, QWidget *parent)
     connect(m_table, &QTableView::doubleClicked, this, [this] { emit logRequested(selectedJobId()); });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &JobsPanel::updateButtons);
+    connect(model, &QAbstractItemModel::dataChanged, this, &JobsPanel::updateButtons); // a state changed
     // A refresh keeps the selected job selected.
     connect(model, &QAbstractItemModel::modelAboutToBeReset, this,
             [this] { m_keptSelection = selectedJobId(); });

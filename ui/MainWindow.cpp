@@ -190,11 +190,19 @@ void MainWindow::createTabs()
             [this](const QString &id) { removeJob(id, true); });
     connect(m_jobsPanel, &JobsPanel::logRequested, this, &MainWindow::showJobLog);
     m_tabs->addTab(m_jobsPanel, tr("Jobs"));
-    // A job killed elsewhere turns from running to interrupted: look again when shown.
+    // A job killed elsewhere turns from running to interrupted: look again when shown, and
+    // every two seconds while it is shown (a running job's elements go up).
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         if (m_tabs->widget(index) == m_jobsPanel)
             m_history->refresh();
     });
+    auto *historyPoll = new QTimer(this);
+    historyPoll->setInterval(2000);
+    connect(historyPoll, &QTimer::timeout, this, [this] {
+        if (m_jobsPanel->isVisible())
+            m_history->refresh();
+    });
+    historyPoll->start();
 }
 
 void MainWindow::createActions()

@@ -9,6 +9,7 @@
 #include "JobsPanel.h"
 #include "ParameterForm.h"
 #include "ResultTableModel.h"
+#include "RunSettingsForm.h"
 #include "jobs/JobStore.h"
 #include "jobs/ResultCache.h"
 #include "plugin/PluginCatalog.h"
@@ -211,8 +212,10 @@ private slots:
     {
         MainWindow window(&m_catalog);
         window.show();
-        // Long enough (about a second) for lines in the throughput and progress plots.
-        QVERIFY(setUpDemoWork(window, QStringLiteral("range:150000"), QStringLiteral("2000")));
+        // Two seconds or more on one thread, for lines in the throughput plot (a point a second)
+        // and the progress plot.
+        QVERIFY(setUpDemoWork(window, QStringLiteral("range:300000"), QStringLiteral("2000")));
+        window.runSettings()->setThreads(1);
         JobSummary summary;
         QVERIFY(runAndWait(window, &summary));
         const QString id = window.controller()->currentJobId();
