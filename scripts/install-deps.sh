@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs every Debian 12 package needed to build, test, package and benchmark Fastmap Desktop.
-# (The last line is for the package and its checks: dpkg-shlibdeps, desktop-file-validate,
-# appstreamcli, man page linting and rendering, systemd-analyze verify; see scripts/package-test.sh.)
+# (The last line is for the package and its checks: dpkg-shlibdeps and file for CPack,
+# desktop-file-validate, appstreamcli, man page linting and rendering, systemd-analyze verify;
+# see scripts/package-test.sh.)
 # Run as root. Safe to run again.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
@@ -14,7 +15,7 @@ packages="
   qtkeychain-qt6-dev libarchive-dev
   libtbb-dev clang libclang-rt-dev
   xvfb xauth unzip zstd openssl bsdutils
-  dpkg-dev desktop-file-utils appstream mandoc man-db groff-base systemd
+  dpkg-dev file desktop-file-utils appstream mandoc man-db groff-base systemd
 "
 missing=""
 for p in $packages; do
