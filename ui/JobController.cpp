@@ -62,11 +62,6 @@ bool JobController::start(const JobSpec &spec, QString *error)
         *error = tr("A job is already running.");
         return false;
     }
-    m_retrying = false;
-    m_retryIndexes.clear();
-    m_results->reset({}, {});
-    m_errors->clear();
-    m_live.clear();
     // As the app's Export results writes them: input columns, then outputs, then error.
     JobDescription description;
     description.spec = spec;
@@ -95,11 +90,6 @@ bool JobController::resumeJob(const QString &jobId, const QByteArray &token, boo
     }
     description.spec.token = token;
     description.spec.chargesConfirmed = chargesConfirmed;
-    m_retrying = false;
-    m_retryIndexes.clear();
-    m_results->reset({}, {});
-    m_errors->clear();
-    m_live.clear();
     return launchRecorded(description, jobId, error);
 }
 
@@ -112,7 +102,15 @@ bool JobController::launchRecorded(JobDescription &description, const QString &r
     if (QFileInfo(description.output).absolutePath() == resultsFolder())
         QDir().mkpath(resultsFolder());
     if (run->prepare(description, resumeId, error) != RecordedRun::Refusal::None)
-        return false;
+        return false; // refused: the last job's results stay on screen
+    // The models are the new job's from here on.
+    m_retrying = false;
+    m_retryIndexes.clear();
+    m_results->reset({}, {});
+    m_errors->clear();
+    m_live.clear();
+    m_jobId.clear();
+    m_outputPath.clear();
     for (const QString &warning : run->warnings())
         emit noteAdded(warning);
     // A resume takes the store's results, never the cache's: the store is the truth (as the CLI).

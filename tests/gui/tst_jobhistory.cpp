@@ -300,6 +300,42 @@ private slots:
         QVERIFY(!window.removeJob(id, false));
     }
 
+    void resumeInTheAppRefusesWhatCannotBeResumed()
+    {
+        QFile csv(m_dir.filePath(QStringLiteral("numbers.csv")));
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("x\n");
+        for (int i = 0; i < 300; ++i)
+            csv.write(QByteArray::number(i) + '\n');
+        csv.close();
+        MainWindow window(&m_catalog);
+        window.show();
+        QVERIFY(setUpDemoWork(window, csv.fileName(), QStringLiteral("10")));
+        JobSummary summary;
+        QVERIFY(runAndWait(window, &summary));
+        const QString id = window.controller()->currentJobId();
+        QVERIFY(!window.resumeJob(id));
+        QVERIFY2(window.statusText().contains(QStringLiteral("already completed")),
+                 qPrintable(window.statusText()));
+
+        // As if it had been stopped, then the dataset changed: refused, and the table stays.
+        {
+            JobStore store;
+            QString error;
+            QVERIFY(store.open(&error) && store.setState(id, QStringLiteral("cancelled"), {}, &error));
+        }
+        QVERIFY(csv.open(QIODevice::Append));
+        csv.write("300\n");
+        csv.close();
+        QVERIFY(!window.resumeJob(id));
+        QVERIFY2(window.statusText().contains(QStringLiteral("changed")), qPrintable(window.statusText()));
+        QCOMPARE(window.controller()->results()->rowCount(), 300);
+        QCOMPARE(window.controller()->currentJobId(), id);
+        JobRecord job;
+        QVERIFY(findJob(id, &job));
+        QCOMPARE(job.state, QStringLiteral("cancelled"));
+    }
+
     void aKilledAppResumesFromTheHistoryAndTheCli()
     {
         // The uninterrupted run, in process.
