@@ -87,4 +87,75 @@ else
     echo "FAIL stop: exit code $code"
     exit 1
 fi
+
+engine rm -f "$cid" >/dev/null
+cid=""
+
+# The unit under systemd: an image with systemd as PID 1 (privileged), the package's service
+# enabled with a token file; it must start, serve a job, drain on stop, and purge cleanly.
+echo "== fastmap-worker.service under systemd"
+cat >"$WORK/Containerfile.systemd" <<'END'
+FROM localhost/fastmap-worker:test
+USER root
+RUN apt-get update && apt-get install -y --no-install-recommends systemd systemd-sysv dbus \
+    && rm -rf /var/lib/apt/lists/*
+RUN echo token-file=/etc/fastmap/worker.token >>/etc/fastmap/worker.conf \
+    && head -c 32 /dev/urandom | base64 >/etc/fastmap/worker.token \
+    && chown fastmap-worker /etc/fastmap/worker.token && chmod 600 /etc/fastmap/worker.token \
+    && systemctl enable fastmap-worker
+ENTRYPOINT ["/lib/systemd/systemd"]
+END
+# shellcheck disable=SC2086
+engine build $RUN_OPTS --network=host --pull=never -f "$WORK/Containerfile.systemd" -t localhost/fastmap-worker-systemd:test \
+    "$WORK" >"$WORK/build-systemd.log" 2>&1 || {
+    tail -n 20 "$WORK/build-systemd.log"
+    echo "FAIL systemd image build"
+    exit 1
+}
+# shellcheck disable=SC2086
+cid=$(engine run -d --privileged --systemd=always --network=host $RUN_OPTS localhost/fastmap-worker-systemd:test)
+i=0
+until [ "$(engine exec "$cid" systemctl is-active fastmap-worker 2>/dev/null)" = active ]; do
+    i=$((i + 1))
+    if [ $i -ge 60 ]; then
+        engine exec "$cid" journalctl -u fastmap-worker --no-pager | tail -n 20
+        echo "FAIL the service did not start under systemd"
+        exit 1
+    fi
+    sleep 0.5
+done
+sleep 1
+echo "PASS the service runs under systemd ($(engine exec "$cid" systemd-analyze security fastmap-worker | tail -n 1 | sed 's/^→ //'))"
+if engine exec "$cid" sh -c 'cp /etc/fastmap/worker.token /tmp/t && chmod 644 /tmp/t &&
+    runuser -u nobody -- env HOME=/tmp fastmap-cli run demo.work -i range:3000 -p iterations=100000 \
+    -o /tmp/o.csv --policy remote --worker http://127.0.0.1:8750 --token-file /tmp/t --cache off' \
+    >"$WORK/cli-systemd.log" 2>&1 &&
+    engine exec "$cid" journalctl -u fastmap-worker --no-pager | grep -q 'function=demo.work .*status=200'; then
+    echo "PASS a job on the service"
+else
+    tail -n 20 "$WORK/cli-systemd.log"
+    echo "FAIL a job on the service"
+    exit 1
+fi
+engine exec "$cid" systemctl stop fastmap-worker
+if [ "$(engine exec "$cid" systemctl show fastmap-worker -p Result --value)" = success ] &&
+    engine exec "$cid" journalctl -u fastmap-worker --no-pager | grep -q 'drained and stopped'; then
+    echo "PASS systemctl stop drains it"
+else
+    echo "FAIL systemctl stop"
+    exit 1
+fi
+engine exec "$cid" systemctl start fastmap-worker
+# shellcheck disable=SC2016 # expanded in the container
+if engine exec "$cid" sh -c 'rm /etc/fastmap/worker.token && dpkg --purge fastmap >/dev/null 2>&1 &&
+    ! systemctl is-active -q fastmap-worker && ! getent passwd fastmap-worker &&
+    [ ! -e /etc/fastmap ] && [ -z "$(ls -A /var/lib/fastmap-worker)" ] &&
+    ! ls /etc/systemd/system/*.wants/fastmap-worker.service 2>/dev/null'; then
+    echo "PASS purge stops the running service and leaves nothing (the state volume stays, empty)"
+else
+    echo "FAIL purge under systemd"
+    exit 1
+fi
+engine rm -f "$cid" >/dev/null
+cid=""
 echo "== container test: all checks passed"
