@@ -585,7 +585,7 @@ private slots:
         const QByteArray token = addToken("busy", db);
         std::unique_ptr<WorkerProcess> worker = startWorker({"--db", db, "--threads", "1"});
         QVERIFY(worker);
-        QNetworkReply *slow = send("POST", worker->url + "/v1/batches", slowBatch(1500), token);
+        QNetworkReply *slow = send("POST", worker->url + "/v1/batches", slowBatch(3000), token);
         QVERIFY(waitForBusy(worker->url, 1));
         const HttpResult refused =
             post(worker->url + "/v1/batches", BatchCodec::encodeRequest(controlBatch(1)), token);
@@ -684,7 +684,7 @@ private slots:
 
     void aClientThatLeavesMidBatchDoesNotHurt()
     {
-        QNetworkReply *slow = send("POST", m_main->url + "/v1/batches", slowBatch(600), m_token);
+        QNetworkReply *slow = send("POST", m_main->url + "/v1/batches", slowBatch(2000), m_token);
         QVERIFY(waitForBusy(m_main->url, 1));
         slow->abort();
         slow->deleteLater();
@@ -738,7 +738,7 @@ private slots:
         const QByteArray token = addToken("drain", db);
         std::unique_ptr<WorkerProcess> worker = startWorker({"--db", db, "--threads", "2"});
         QVERIFY(worker);
-        QNetworkReply *slow = send("POST", worker->url + "/v1/batches", slowBatch(2000), token);
+        QNetworkReply *slow = send("POST", worker->url + "/v1/batches", slowBatch(3000), token);
         QVERIFY(waitForBusy(worker->url, 1));
         QElapsedTimer clock;
         clock.start();
@@ -758,8 +758,8 @@ private slots:
         QCOMPARE(done.status, 200);
         BatchResponse response;
         QString error;
-        QVERIFY2(BatchCodec::decodeResponse(done.body, 40, 2, &response, &error), qPrintable(error));
-        QCOMPARE(response.output.values().at(39, 0).toLongLong(), qint64(78));
+        QVERIFY2(BatchCodec::decodeResponse(done.body, 60, 2, &response, &error), qPrintable(error));
+        QCOMPARE(response.output.values().at(59, 0).toLongLong(), qint64(118));
         QVERIFY(worker->process->waitForFinished(20000));
         QCOMPARE(worker->process->exitStatus(), QProcess::NormalExit);
         QCOMPARE(worker->process->exitCode(), 0);
