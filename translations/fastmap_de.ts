@@ -312,6 +312,14 @@
         <source>Elements</source>
         <translation>Elemente</translation>
     </message>
+    <message>
+        <source>Job %1 is still being exported; wait for it to finish.</source>
+        <translation>Job %1 wird noch exportiert; warten Sie, bis der Export fertig ist.</translation>
+    </message>
+    <message>
+        <source>%1 could not be written.</source>
+        <translation>%1 konnte nicht geschrieben werden.</translation>
+    </message>
 </context>
 <context>
     <name>fastmap::JobsPanel</name>
@@ -715,6 +723,10 @@
     <message>
         <source>Zip archive (*.zip);;Zstandard tar archive (*.tar.zst)</source>
         <translation>Zip-Archiv (*.zip);;Zstandard-tar-Archiv (*.tar.zst)</translation>
+    </message>
+    <message>
+        <source>Writing job %1 to %2…</source>
+        <translation>Job %1 wird nach %2 geschrieben…</translation>
     </message>
 </context>
 <context>

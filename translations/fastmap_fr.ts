@@ -312,6 +312,14 @@
         <source>Elements</source>
         <translation>Éléments</translation>
     </message>
+    <message>
+        <source>Job %1 is still being exported; wait for it to finish.</source>
+        <translation>La tâche %1 est encore en cours d’export ; attendez qu’il se termine.</translation>
+    </message>
+    <message>
+        <source>%1 could not be written.</source>
+        <translation>%1 n’a pas pu être écrit.</translation>
+    </message>
 </context>
 <context>
     <name>fastmap::JobsPanel</name>
@@ -715,6 +723,10 @@
     <message>
         <source>Zip archive (*.zip);;Zstandard tar archive (*.tar.zst)</source>
         <translation>Archive zip (*.zip);;Archive tar Zstandard (*.tar.zst)</translation>
+    </message>
+    <message>
+        <source>Writing job %1 to %2…</source>
+        <translation>Écriture de la tâche %1 dans %2…</translation>
     </message>
 </context>
 <context>

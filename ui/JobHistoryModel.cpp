@@ -7,12 +7,21 @@
 #include <QColor>
 #include <QFileInfo>
 #include <QLocale>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <utility>
 
 namespace fastmap {
 
 JobHistoryModel::JobHistoryModel(PluginCatalog *catalog, const QString &storePath, QObject *parent)
     : QAbstractTableModel(parent), m_catalog(catalog), m_storePath(storePath)
-{}
+{
+    m_exportPool.setMaxThreadCount(1);
+    connect(&m_export, &QFutureWatcher<QString>::finished, this, [this] {
+        const QString jobId = std::exchange(m_exportJobId, QString());
+        emit exportFinished(jobId, m_exportPath, m_export.result());
+    });
+}
 
 bool JobHistoryModel::openStore(QString *error) const
 {
@@ -95,6 +104,10 @@ bool JobHistoryModel::remove(const QString &jobId, QString *error)
         *error = tr("Job %1 is running; stop it first.").arg(jobId);
         return false;
     }
+    if (isExporting() && jobId == m_exportJobId) {
+        *error = tr("Job %1 is still being exported; wait for it to finish.").arg(jobId);
+        return false;
+    }
     if (!m_store->remove(jobId, error))
         return false;
     refresh();
@@ -111,9 +124,13 @@ QByteArray JobHistoryModel::jobLog(const QString &jobId, QString *error) const
     return JobExporter(m_store.get(), m_catalog).jobLogCsv(job);
 }
 
-bool JobHistoryModel::exportJob(const QString &jobId, const QString &archivePath,
-                                const QList<QPair<QString, QByteArray>> &extraFiles, QString *error)
+bool JobHistoryModel::startExport(const QString &jobId, const QString &archivePath,
+                                  const QList<QPair<QString, QByteArray>> &extraFiles, QString *error)
 {
+    if (isExporting()) {
+        *error = tr("Job %1 is still being exported; wait for it to finish.").arg(m_exportJobId);
+        return false;
+    }
     if (!ArchiveWriter::formatSupported(archivePath)) {
         *error = tr("%1: name the bundle .zip or .tar.zst.").arg(archivePath);
         return false;
@@ -123,7 +140,19 @@ bool JobHistoryModel::exportJob(const QString &jobId, const QString &archivePath
         *error = tr("There is no job %1.").arg(jobId);
         return false;
     }
-    return JobExporter(m_store.get(), m_catalog).exportJob(job, archivePath, error, extraFiles);
+    m_exportJobId = jobId;
+    m_exportPath = archivePath;
+    // Qt SQL connections belong to one thread: the export opens the store again in its own.
+    m_export.setFuture(QtConcurrent::run(
+        &m_exportPool, [catalog = m_catalog, storePath = m_storePath, job, archivePath, extraFiles] {
+            QString error;
+            JobStore store(storePath);
+            if (!store.open(&error) ||
+                !JobExporter(&store, catalog).exportJob(job, archivePath, &error, extraFiles))
+                return error.isEmpty() ? tr("%1 could not be written.").arg(archivePath) : error;
+            return QString();
+        }));
+    return true;
 }
 
 QString JobHistoryModel::stateText(const QString &state)

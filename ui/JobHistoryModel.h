@@ -5,8 +5,10 @@
 
 #include <QAbstractTableModel>
 #include <QByteArray>
+#include <QFutureWatcher>
 #include <QList>
 #include <QPair>
+#include <QThreadPool>
 
 namespace fastmap {
 
@@ -49,13 +51,21 @@ public:
     bool remove(const QString &jobId, QString *error);
     // The job log, one line per batch, as CSV.
     QByteArray jobLog(const QString &jobId, QString *error) const;
-    // Writes the bundle (.zip or .tar.zst) with `extraFiles` (the plots) beside the results,
-    // errors, job log and manifest.
-    bool exportJob(const QString &jobId, const QString &archivePath,
-                   const QList<QPair<QString, QByteArray>> &extraFiles, QString *error);
+    // Starts writing the bundle (.zip or .tar.zst) with `extraFiles` (the plots) beside the
+    // results, errors, job log and manifest, on a thread of its own so that a large job does not
+    // freeze the window; exportFinished() says how it went. False, with the reason, when the
+    // name or the job is wrong or another export is still being written.
+    bool startExport(const QString &jobId, const QString &archivePath,
+                     const QList<QPair<QString, QByteArray>> &extraFiles, QString *error);
+    bool isExporting() const { return !m_exportJobId.isEmpty(); }
 
     static QString stateText(const QString &state);
 
+signals:
+    // `error` is empty when the bundle was written.
+    void exportFinished(const QString &jobId, const QString &archivePath, const QString &error);
+
+public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -70,6 +80,11 @@ private:
     QList<JobRecord> m_jobs;
     QList<QString> m_states; // currentState() of each job, read once per refresh
     QString m_lastError;
+    // One export at a time; the pool's destructor waits for it, so no thread outlives the model.
+    QThreadPool m_exportPool;
+    QFutureWatcher<QString> m_export;
+    QString m_exportJobId; // set from the start until exportFinished() is sent
+    QString m_exportPath;
 };
 
 } // namespace fastmap

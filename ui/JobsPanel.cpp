@@ -46,7 +46,11 @@ JobsPanel::JobsPanel(JobHistoryModel *model, QWidget *parent)
     layout->addLayout(buttons);
 
     connect(m_resume, &QPushButton::clicked, this, [this] { emit resumeRequested(selectedJobId()); });
-    connect(m_export, &QPushButton::clicked, this, [this] { emit exportRequested(selectedJobId()); });
+    connect(m_export, &QPushButton::clicked, this, [this] {
+        emit exportRequested(selectedJobId());
+        updateButtons(); // one export at a time
+    });
+    connect(model, &JobHistoryModel::exportFinished, this, &JobsPanel::updateButtons);
     connect(m_remove, &QPushButton::clicked, this, [this] { emit removeRequested(selectedJobId()); });
     connect(m_log, &QPushButton::clicked, this, [this] { emit logRequested(selectedJobId()); });
     connect(m_table, &QTableView::doubleClicked, this, [this] { emit logRequested(selectedJobId()); });
@@ -92,7 +96,7 @@ void JobsPanel::updateButtons()
     const QString state =
         row >= 0 ? m_model->index(row, 0).data(JobHistoryModel::StateRole).toString() : QString();
     m_resume->setEnabled(row >= 0 && !m_jobRunning && JobHistoryModel::canResume(state));
-    m_export->setEnabled(row >= 0 && state != QLatin1String("running"));
+    m_export->setEnabled(row >= 0 && state != QLatin1String("running") && !m_model->isExporting());
     m_remove->setEnabled(row >= 0 && JobHistoryModel::canRemove(state));
     m_log->setEnabled(row >= 0);
 }

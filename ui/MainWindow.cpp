@@ -92,6 +92,7 @@ MainWindow::MainWindow(PluginCatalog *catalog, QWidget *parent)
     connect(m_controller, &JobController::finished, this, &MainWindow::onFinished);
     connect(m_controller, &JobController::runningChanged, this, &MainWindow::onRunningChanged);
     connect(m_controller, &JobController::jobsChanged, m_history, &JobHistoryModel::refresh);
+    connect(m_history, &JobHistoryModel::exportFinished, this, &MainWindow::onJobExported);
     if (!m_history->refresh())
         addLog(tr("The job history cannot be read: %1").arg(m_history->lastError()));
 
@@ -370,17 +371,23 @@ bool MainWindow::exportJob(const QString &jobId, const QString &path)
                   "earlier session or before the last job).")
                    .arg(jobId));
     QString error;
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    const bool ok = m_history->exportJob(jobId, path, plots, &error);
-    QApplication::restoreOverrideCursor();
-    if (!ok) {
+    if (!m_history->startExport(jobId, path, plots, &error)) {
         m_status->setText(tr("Export failed: %1").arg(error));
-        addLog(tr("Export failed: %1").arg(error));
+        addLog(m_status->text());
         return false;
     }
-    m_status->setText(tr("Job %1 written to %2.").arg(jobId, QDir::toNativeSeparators(path)));
-    addLog(m_status->text());
+    m_status->setText(tr("Writing job %1 to %2…").arg(jobId, QDir::toNativeSeparators(path)));
     return true;
+}
+
+void MainWindow::onJobExported(const QString &jobId, const QString &path, const QString &error)
+{
+    if (error.isEmpty())
+        m_status->setText(tr("Job %1 written to %2.").arg(jobId, QDir::toNativeSeparators(path)));
+    else
+        m_status->setText(tr("Export failed: %1").arg(error));
+    addLog(m_status->text());
+    emit jobExported(jobId, path, error);
 }
 
 bool MainWindow::removeJob(const QString &jobId, bool confirm)

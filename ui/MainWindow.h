@@ -52,7 +52,8 @@ public:
     bool exportPlots(const QString &path);
     // The job history's actions, as the Jobs tab's buttons do them (without dialogs).
     bool resumeJob(const QString &jobId);
-    // Writes the job's bundle; with the live plots when they are that job's (this session's run).
+    // Starts writing the job's bundle, with the live plots when they are that job's (this
+    // session's run); jobExported() says when it is written. False when it cannot start.
     bool exportJob(const QString &jobId, const QString &path);
     // With `confirm`, asks first.
     bool removeJob(const QString &jobId, bool confirm);
@@ -83,6 +84,8 @@ public:
 signals:
     void jobFinished(const fastmap::JobSummary &summary);
     void screenshotTaken(const QString &path);
+    // `error` is empty when the bundle was written.
+    void jobExported(const QString &jobId, const QString &path, const QString &error);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -105,6 +108,7 @@ private:
     void exportResultsDialog();
     void exportPlotsDialog();
     void exportJobDialog(const QString &jobId);
+    void onJobExported(const QString &jobId, const QString &path, const QString &error);
     void showJobLog(const QString &jobId);
     void prepareResultsView();
     void showSettings();

@@ -101,6 +101,17 @@ class TestJobHistory : public QObject
         return window.run() && waitForJob(finished, summary);
     }
 
+    // Exports the bundle and waits (bounded) until it is written; the error, empty on success.
+    static QString exportAndWait(MainWindow &window, const QString &id, const QString &path)
+    {
+        QSignalSpy exported(&window, &MainWindow::jobExported);
+        if (!window.exportJob(id, path))
+            return QStringLiteral("not started: ") + window.statusText();
+        if (!exported.wait(120000))
+            return QStringLiteral("not written within two minutes");
+        return exported.first().at(2).toString();
+    }
+
     static bool resumeAndWait(MainWindow &window, const QString &id, JobSummary *summary)
     {
         QSignalSpy finished(&window, &MainWindow::jobFinished);
@@ -223,7 +234,9 @@ private slots:
         QVERIFY(findJob(id, &job));
         for (const QString &name : {QStringLiteral("bundle.zip"), QStringLiteral("bundle.tar.zst")}) {
             const QString path = m_dir.filePath(name);
-            QVERIFY2(window.exportJob(id, path), qPrintable(window.statusText()));
+            const QString error = exportAndWait(window, id, path);
+            QVERIFY2(error.isEmpty(), qPrintable(error));
+            QVERIFY(window.statusText().contains(QStringLiteral("written")));
             const QMap<QString, QByteArray> entries = readArchive(path);
             const QString root = QStringLiteral("fastmap-job-%1/").arg(id);
             for (const char *entry :
@@ -264,7 +277,7 @@ private slots:
         // A job of another session has no live plots: exported without them, and said so.
         MainWindow other(&m_catalog);
         const QString path = m_dir.filePath(QStringLiteral("old.zip"));
-        QVERIFY(other.exportJob(id, path));
+        QCOMPARE(exportAndWait(other, id, path), QString());
         const QMap<QString, QByteArray> entries = readArchive(path);
         QVERIFY(entries.contains(QStringLiteral("fastmap-job-%1/results.csv").arg(id)));
         QVERIFY(!entries.contains(QStringLiteral("fastmap-job-%1/plots/throughput.png").arg(id)));
@@ -272,6 +285,27 @@ private slots:
         // A bad name is refused with the reason.
         QVERIFY(!window.exportJob(id, m_dir.filePath(QStringLiteral("bundle.rar"))));
         QVERIFY(window.statusText().contains(QStringLiteral(".zip")));
+        // The bundle is written off the GUI thread: while it is, a second export and removing
+        // the job are refused, and the Export button is off; all three come back afterwards.
+        QSignalSpy exported(&window, &MainWindow::jobExported);
+        QVERIFY(window.exportJob(id, m_dir.filePath(QStringLiteral("first.zip"))));
+        QVERIFY(!window.exportJob(id, m_dir.filePath(QStringLiteral("second.zip"))));
+        QVERIFY2(window.statusText().contains(QStringLiteral("still being exported")),
+                 qPrintable(window.statusText()));
+        QVERIFY(!window.removeJob(id, false));
+        QVERIFY(findJob(id, &job));
+        auto *exportButton = window.findChild<QPushButton *>(QStringLiteral("exportJobButton"));
+        QVERIFY(exportButton);
+        window.jobsPanel()->selectJob(id);
+        QVERIFY(!exportButton->isEnabled());
+        QVERIFY(exported.wait(120000));
+        QCOMPARE(exported.first().at(2).toString(), QString());
+        QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("first.zip"))));
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("second.zip"))));
+        QVERIFY(exportButton->isEnabled());
+        QCOMPARE(exportAndWait(window, id, m_dir.filePath(QStringLiteral("second.zip"))), QString());
+        QVERIFY(window.removeJob(id, false));
+        QVERIFY(!findJob(id, &job));
     }
 
     void removingAJobRemovesItFromTheStore()
