@@ -128,7 +128,6 @@ bool JobExporter::results(const JobRecord &job, QByteArray *bytes, QString *name
     struct UpTo : ResultSink
     {
         ResultWriter *inner;
-        qint64 limit;
         bool begin(const QStringList &a, const QStringList &b, QString *e) override { return inner->begin(a, b, e); }
         void prepare(BatchResult &r) override { inner->prepare(r); }
         bool consume(const BatchResult &r, QString *e) override
@@ -142,7 +141,6 @@ bool JobExporter::results(const JobRecord &job, QByteArray *bytes, QString *name
         bool finish(bool, QString *e) override { return inner->finish(true, e); }
     } sink;
     sink.inner = writer.get();
-    sink.limit = storedRows;
     Engine engine(m_catalog);
     engine.setStoredResults(&stored);
     StartError startError;
