@@ -86,6 +86,8 @@ void IdleTimeoutTcpServer::onReadyRead(QTcpSocket *socket)
     if (it == m_connections.end())
         return;
     it->lastActivity.start();
+    if (it->receivedSinceAnswer == 0)
+        it->requestStarted.start();
     it->receivedSinceAnswer += socket->bytesAvailable();
     if (m_receiveLimit < 0 || it->receivedSinceAnswer <= m_receiveLimit || it->closing)
         return;
@@ -148,6 +150,15 @@ void IdleTimeoutTcpServer::incomingConnection(qintptr handle)
     socket->startServerEncryption();
 }
 
+bool IdleTimeoutTcpServer::tooSlow(const Connection &connection) const
+{
+    if (connection.receivedSinceAnswer == 0 || !connection.requestStarted.isValid())
+        return false; // between requests: only the idle rule applies
+    const qint64 allowedMs =
+        m_idleTimeoutMs + connection.receivedSinceAnswer * 1000 / kMinRequestBytesPerSecond;
+    return connection.requestStarted.elapsed() > allowedMs;
+}
+
 void IdleTimeoutTcpServer::sweep()
 {
     QList<QTcpSocket *> idle;
@@ -155,7 +166,7 @@ void IdleTimeoutTcpServer::sweep()
         if (it->busy)
             continue;
         const qint64 quiet = it->lastActivity.elapsed();
-        if (quiet >= m_idleTimeoutMs && !it->closing)
+        if ((quiet >= m_idleTimeoutMs || tooSlow(*it)) && !it->closing)
             idle << it.key();
         else if (it->closing && quiet >= m_idleTimeoutMs + 5000)
             idle << it.key(); // a graceful close that did not finish

@@ -14,6 +14,9 @@ namespace fastmap {
 // The listening socket handed to QHttpServer::bind(). It keeps track of every connection and
 //  - closes one that has been idle (nothing received or sent) for the idle timeout, unless the
 //    server marked it busy (a batch of it is running);
+//  - closes one whose request arrives slower than kMinRequestBytesPerSecond once the idle
+//    timeout has passed, so a client that trickles a byte now and then cannot hold a
+//    connection (and its buffers) for ever;
 //  - refuses a request that grows beyond a byte limit before QHttpServer has read all of it
 //    (413, then the connection is closed), so an endless body cannot fill the memory;
 //  - with an SSL configuration, does the TLS handshake itself and hands only encrypted
@@ -23,6 +26,9 @@ class IdleTimeoutTcpServer : public QTcpServer
     Q_OBJECT
 
 public:
+    // A request may take the idle timeout plus one second per this many bytes to arrive.
+    static constexpr qint64 kMinRequestBytesPerSecond = 16 * 1024;
+
     explicit IdleTimeoutTcpServer(QObject *parent = nullptr);
     ~IdleTimeoutTcpServer() override;
 
@@ -49,6 +55,7 @@ private:
     struct Connection
     {
         QElapsedTimer lastActivity;
+        QElapsedTimer requestStarted; // the first byte of the request being received
         qint64 receivedSinceAnswer = 0;
         bool busy = false;
         bool handedOver = false; // given to the HTTP server (after the handshake with TLS)
@@ -58,6 +65,7 @@ private:
     void track(QTcpSocket *socket);
     void onReadyRead(QTcpSocket *socket);
     void sweep();
+    bool tooSlow(const Connection &connection) const;
 
     QHash<QTcpSocket *, Connection> m_connections;
     QTimer m_sweepTimer;

@@ -295,7 +295,8 @@ void WorkerConfig::addServeOptions(QCommandLineParser &parser)
     parser.addOption(
         {QStringLiteral("client-timeout"),
          QStringLiteral("Close a connection that sends and receives nothing for this long, unless "
-                        "one of its batches is running (default %1).")
+                        "one of its batches is running, or whose request still arrives after this "
+                        "long at less than 16 KiB a second (default %1).")
              .arg(kDefaultClientTimeoutSeconds),
          QStringLiteral("SECONDS")});
     parser.addOption(

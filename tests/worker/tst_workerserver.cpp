@@ -788,6 +788,37 @@ private slots:
         QCOMPARE(stopWorker(*worker), 0);
     }
 
+    void aClientThatTricklesIsCutOff()
+    {
+        // Each byte comes well within the 1 s idle timeout, so only the request's minimum rate
+        // can end this connection: by the rule, after about 1 s plus a millisecond or so.
+        const QString db = m_dir.filePath("trickle.db");
+        std::unique_ptr<WorkerProcess> worker =
+            startWorker({"--db", db, "--no-auth", "--client-timeout", "1"});
+        QVERIFY(worker);
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, worker->port);
+        QVERIFY(socket.waitForConnected(5000));
+        const QByteArray request =
+            "POST /v1/batches HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n";
+        QElapsedTimer clock;
+        clock.start();
+        int sent = 0;
+        while (socket.state() == QAbstractSocket::ConnectedState && clock.elapsed() < 8000) {
+            socket.write(request.mid(sent % request.size(), 1));
+            ++sent;
+            socket.waitForBytesWritten(1000);
+            socket.waitForDisconnected(300);
+        }
+        QVERIFY2(socket.state() != QAbstractSocket::ConnectedState,
+                 qPrintable(QStringLiteral("still connected after %1 bytes").arg(sent)));
+        QVERIFY2(clock.elapsed() >= 900 && clock.elapsed() < 4000,
+                 qPrintable(QString::number(clock.elapsed())));
+        // A client that sends at a fair pace is served as before.
+        QCOMPARE(get(worker->url + "/v1/health").status, 200);
+        QCOMPARE(stopWorker(*worker), 0);
+    }
+
     void tls()
     {
         QProcess openssl;
