@@ -24,6 +24,7 @@
 #include <QtConcurrent>
 
 #include <atomic>
+#include <cmath>
 #include <thread>
 
 namespace fastmap {
@@ -288,6 +289,7 @@ struct Engine::Run
         double busy = 0;
         qint64 rows = 0;
         int size = 1;
+        bool trimmed = false;
         Batch batch;
         while (!cancelRequested && busy < spec.sampleSeconds && pullOnDriver(size, &batch)) {
             const bool measureBytes = wantsRemote() && batch.size() >= 16 && bytesInPerElement == 0;
@@ -306,11 +308,23 @@ struct Engine::Run
             rows += result.batch.size();
             handOver(std::move(result));
             deliver(0);
+            if (trimmed)
+                break;
             size = qMin(size * 2, spec.maxBatchRows);
+            // A doubled batch could overshoot the sample by almost its whole length while the
+            // other threads wait: the next batch is only what is left of it, and the last.
+            const double perElement = busy / double(rows);
+            const double left = spec.sampleSeconds - busy;
+            if (perElement > 0 && left > 0 && double(size) * perElement > left) {
+                size = qMax(1, int(std::ceil(left / perElement)));
+                trimmed = true;
+            }
         }
         if (rows > 0)
             sizer->seed(busy / double(rows));
         summary.sampleSecondsPerElement = rows > 0 ? busy / double(rows) : 0;
+        summary.sampleSeconds = busy;
+        summary.sampleElements = rows;
         activateCache();
     }
 

@@ -45,6 +45,8 @@ struct JobSummary
     qint64 batches = 0;
     double seconds = 0;
     double sampleSecondsPerElement = 0;
+    double sampleSeconds = 0; // the serial timing sample's work, and its elements
+    qint64 sampleElements = 0;
     int threads = 0;
     bool ranInProcess = false;
     QString message;      // why the job ended early, or notes such as the too-light decision
