@@ -875,6 +875,42 @@
         <source>Token</source>
         <translation>Token</translation>
     </message>
+    <message>
+        <source>Use: take stored results, store new ones</source>
+        <translation>Verwenden: gespeicherte Ergebnisse nehmen, neue speichern</translation>
+    </message>
+    <message>
+        <source>Refresh: compute everything, store it</source>
+        <translation>Erneuern: alles berechnen und speichern</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <source>Clear cache</source>
+        <translation>Cache leeren</translation>
+    </message>
+    <message>
+        <source>Remove every stored result now. Jobs and their results are not touched.</source>
+        <translation>Alle gespeicherten Ergebnisse jetzt entfernen. Jobs und ihre Ergebnisse bleiben unberührt.</translation>
+    </message>
+    <message>
+        <source>Result cache</source>
+        <translation>Ergebnis-Cache</translation>
+    </message>
+    <message>
+        <source>The cache cannot be read: %1</source>
+        <translation>Der Cache kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 results, %2</source>
+        <translation>%1 Ergebnisse, %2</translation>
+    </message>
+    <message>
+        <source>The cache cannot be cleared: %1</source>
+        <translation>Der Cache kann nicht geleert werden: %1</translation>
+    </message>
 </context>
 <context>
     <name>fastmap::TokenStore</name>

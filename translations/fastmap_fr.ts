@@ -875,6 +875,42 @@
         <source>Token</source>
         <translation>Jeton</translation>
     </message>
+    <message>
+        <source>Use: take stored results, store new ones</source>
+        <translation>Utiliser : reprendre les résultats enregistrés, enregistrer les nouveaux</translation>
+    </message>
+    <message>
+        <source>Refresh: compute everything, store it</source>
+        <translation>Rafraîchir : tout calculer et l’enregistrer</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Désactivé</translation>
+    </message>
+    <message>
+        <source>Clear cache</source>
+        <translation>Vider le cache</translation>
+    </message>
+    <message>
+        <source>Remove every stored result now. Jobs and their results are not touched.</source>
+        <translation>Supprimer maintenant tous les résultats enregistrés. Les tâches et leurs résultats ne sont pas touchés.</translation>
+    </message>
+    <message>
+        <source>Result cache</source>
+        <translation>Cache des résultats</translation>
+    </message>
+    <message>
+        <source>The cache cannot be read: %1</source>
+        <translation>Le cache ne peut pas être lu : %1</translation>
+    </message>
+    <message>
+        <source>%1 results, %2</source>
+        <translation>%1 résultats, %2</translation>
+    </message>
+    <message>
+        <source>The cache cannot be cleared: %1</source>
+        <translation>Le cache ne peut pas être vidé : %1</translation>
+    </message>
 </context>
 <context>
     <name>fastmap::TokenStore</name>

@@ -46,6 +46,21 @@ void AppSettings::setSpendCap(double usd)
     m_settings.setValue(QStringLiteral("remote/spendCap"), usd);
 }
 
+ResultCache::Mode AppSettings::cacheMode() const
+{
+    ResultCache::Mode mode = ResultCache::Mode::Use;
+    ResultCache::modeFromName(m_settings.value(QStringLiteral("run/cache")).toString(), &mode);
+    return mode; // an unknown name (a hand-edited file) keeps the default
+}
+
+void AppSettings::setCacheMode(ResultCache::Mode mode)
+{
+    const char *name = mode == ResultCache::Mode::Refresh ? "refresh"
+                       : mode == ResultCache::Mode::Off   ? "off"
+                                                          : "use";
+    m_settings.setValue(QStringLiteral("run/cache"), QString::fromLatin1(name));
+}
+
 int AppSettings::threads() const
 {
     return qMax(0, m_settings.value(QStringLiteral("run/threads"), 0).toInt());

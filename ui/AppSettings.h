@@ -2,6 +2,7 @@
 #pragma once
 
 #include "engine/JobSpec.h"
+#include "jobs/ResultCache.h"
 
 #include <QSettings>
 #include <QStringList>
@@ -26,6 +27,9 @@ public:
     void setThreads(int threads);
     double batchSeconds() const;
     void setBatchSeconds(double seconds);
+    // The persistent result cache for new runs, as fastmap-cli's --cache (default: use).
+    ResultCache::Mode cacheMode() const;
+    void setCacheMode(ResultCache::Mode mode);
     QString language() const; // empty: the system's
     void setLanguage(const QString &language);
     QStringList recentFiles() const;

@@ -311,6 +311,7 @@ bool MainWindow::run()
         if (!workers.isEmpty() && m_tokens->usedFallback())
             addLog(m_tokens->warning());
     }
+    m_controller->setCacheMode(m_settings.cacheMode());
     prepareResultsView();
     if (!m_controller->start(spec, &error)) {
         m_status->setText(tr("Cannot start: %1").arg(error));

@@ -4,15 +4,19 @@
 #include "AppSettings.h"
 #include "LanguageLoader.h"
 #include "TokenStore.h"
+#include "jobs/ResultCache.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSpinBox>
 
 namespace fastmap {
@@ -21,7 +25,8 @@ SettingsDialog::SettingsDialog(AppSettings *settings, TokenStore *tokens, QWidge
     : QDialog(parent), m_settings(settings), m_tokens(tokens), m_policy(new QComboBox(this)),
       m_confirm(new QCheckBox(tr("Ask before paid remote workers are used"), this)),
       m_cap(new QDoubleSpinBox(this)), m_threads(new QSpinBox(this)),
-      m_batchSeconds(new QDoubleSpinBox(this)), m_language(new QComboBox(this)), m_token(new QLineEdit(this))
+      m_batchSeconds(new QDoubleSpinBox(this)), m_language(new QComboBox(this)), m_token(new QLineEdit(this)),
+      m_cache(new QComboBox(this)), m_cacheInfo(new QLabel(this))
 {
     setWindowTitle(tr("Settings"));
     m_policy->addItem(tr("Local"), int(JobSpec::Policy::Local));
@@ -43,6 +48,22 @@ SettingsDialog::SettingsDialog(AppSettings *settings, TokenStore *tokens, QWidge
     for (const QString &code : LanguageLoader::available())
         m_language->addItem(LanguageLoader::displayName(code), code);
     m_language->setCurrentIndex(qMax(0, m_language->findData(settings->language())));
+    m_cache->setObjectName(QStringLiteral("cacheMode"));
+    m_cache->addItem(tr("Use: take stored results, store new ones"), int(ResultCache::Mode::Use));
+    m_cache->addItem(tr("Refresh: compute everything, store it"), int(ResultCache::Mode::Refresh));
+    m_cache->addItem(tr("Off"), int(ResultCache::Mode::Off));
+    m_cache->setCurrentIndex(qMax(0, m_cache->findData(int(settings->cacheMode()))));
+    m_cacheInfo->setObjectName(QStringLiteral("cacheInfo"));
+    m_cacheInfo->setWordWrap(true);
+    m_cacheInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *clear = new QPushButton(tr("Clear cache"), this);
+    clear->setObjectName(QStringLiteral("clearCache"));
+    clear->setToolTip(tr("Remove every stored result now. Jobs and their results are not touched."));
+    connect(clear, &QPushButton::clicked, this, &SettingsDialog::clearCache);
+    auto *cacheRow = new QHBoxLayout;
+    cacheRow->addWidget(m_cacheInfo, 1);
+    cacheRow->addWidget(clear);
+    showCacheInfo();
     m_token->setEchoMode(QLineEdit::Password);
     m_token->setPlaceholderText(tr("unchanged"));
 
@@ -52,6 +73,8 @@ SettingsDialog::SettingsDialog(AppSettings *settings, TokenStore *tokens, QWidge
     form->addRow(tr("Spend cap"), m_cap);
     form->addRow(tr("Threads"), m_threads);
     form->addRow(tr("Batch duration"), m_batchSeconds);
+    form->addRow(tr("Result cache"), m_cache);
+    form->addRow(QString(), cacheRow);
     form->addRow(tr("Language"), m_language);
     form->addRow(tr("Worker token"), m_token);
     auto *note = new QLabel(tr("A new language applies when the app starts again."), this);
@@ -74,12 +97,44 @@ void SettingsDialog::save()
     m_settings->setSpendCap(m_cap->value() > 0 ? m_cap->value() : -1);
     m_settings->setThreads(m_threads->value());
     m_settings->setBatchSeconds(m_batchSeconds->value());
+    m_settings->setCacheMode(ResultCache::Mode(m_cache->currentData().toInt()));
     m_settings->setLanguage(m_language->currentData().toString());
     if (!m_token->text().isEmpty()) {
         m_tokens->save(m_token->text().trimmed().toUtf8());
         if (m_tokens->usedFallback())
             QMessageBox::warning(this, tr("Token"), m_tokens->warning());
     }
+}
+
+QString SettingsDialog::cacheInfo() const
+{
+    return m_cacheInfo->text();
+}
+
+void SettingsDialog::showCacheInfo()
+{
+    ResultCache cache(ResultCache::defaultPath());
+    QString error;
+    if (!cache.open(&error)) {
+        m_cacheInfo->setText(tr("The cache cannot be read: %1").arg(error));
+        return;
+    }
+    // The path is long: it goes in the tooltip, so the figures stay readable.
+    m_cacheInfo->setText(
+        tr("%1 results, %2")
+            .arg(QLocale().toString(cache.entries()), QLocale().formattedDataSize(cache.sizeBytes())));
+    m_cacheInfo->setToolTip(cache.path());
+}
+
+void SettingsDialog::clearCache()
+{
+    ResultCache cache(ResultCache::defaultPath());
+    QString error;
+    if (!cache.open(&error) || !cache.clear(&error)) {
+        m_cacheInfo->setText(tr("The cache cannot be cleared: %1").arg(error));
+        return;
+    }
+    showCacheInfo();
 }
 
 } // namespace fastmap

@@ -6,6 +6,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
@@ -22,6 +23,9 @@ public:
     SettingsDialog(AppSettings *settings, TokenStore *tokens, QWidget *parent = nullptr);
 
     void save();
+    // Empties the persistent result cache at once (not on OK), and says what is left.
+    void clearCache();
+    QString cacheInfo() const;
 
 private:
     AppSettings *m_settings;
@@ -33,6 +37,10 @@ private:
     QDoubleSpinBox *m_batchSeconds;
     QComboBox *m_language;
     QLineEdit *m_token;
+    QComboBox *m_cache;
+    QLabel *m_cacheInfo;
+
+    void showCacheInfo();
 };
 
 } // namespace fastmap

@@ -3,6 +3,7 @@
 // lists it, a bundle exported from the app holds the plots, a job removed there is gone from
 // the store, and a `fastmap` process killed with SIGKILL mid-run resumes from the history and
 // with `fastmap-cli resume` to the bytes of an uninterrupted run.
+#include "AppSettings.h"
 #include "GuiTestHelpers.h"
 #include "JobController.h"
 #include "JobHistoryModel.h"
@@ -10,15 +11,19 @@
 #include "ParameterForm.h"
 #include "ResultTableModel.h"
 #include "RunSettingsForm.h"
+#include "SettingsDialog.h"
+#include "TokenStore.h"
 #include "jobs/JobStore.h"
 #include "jobs/ResultCache.h"
 #include "plugin/PluginCatalog.h"
 
+#include <QComboBox>
 #include <QElapsedTimer>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QProcess>
 #include <QPushButton>
 #include <QSet>
@@ -306,6 +311,59 @@ private slots:
         QCOMPARE(exportAndWait(window, id, m_dir.filePath(QStringLiteral("second.zip"))), QString());
         QVERIFY(window.removeJob(id, false));
         QVERIFY(!findJob(id, &job));
+    }
+
+    void theCacheIsSetAndClearedInTheSettings()
+    {
+        clearCache();
+        AppSettings settings;
+        QCOMPARE(settings.cacheMode(), ResultCache::Mode::Use); // the default, as fastmap-cli's
+        settings.setCacheMode(ResultCache::Mode::Refresh);
+        QCOMPARE(AppSettings().cacheMode(), ResultCache::Mode::Refresh);
+        settings.setCacheMode(ResultCache::Mode::Use);
+
+        // About 30 us per element: dear enough for the cache to be used.
+        MainWindow window(&m_catalog);
+        window.show();
+        QVERIFY(setUpDemoWork(window, QStringLiteral("range:3000"), QStringLiteral("10000")));
+        JobSummary summary;
+        QVERIFY(runAndWait(window, &summary));
+        QCOMPARE(summary.status, JobStatus::Completed);
+        const auto cachedEntries = [] {
+            ResultCache cache(ResultCache::defaultPath());
+            QString error;
+            return cache.open(&error) ? cache.entries() : qint64(-1);
+        };
+        const qint64 stored = cachedEntries();
+        QVERIFY2(stored > 0 && stored <= 3000, qPrintable(QString::number(stored)));
+
+        // The dialog shows it, clears it at once, and turns it off for the next run.
+        TokenStore tokens;
+        tokens.setKeychainEnabled(false);
+        SettingsDialog dialog(&settings, &tokens);
+        QVERIFY2(dialog.cacheInfo().startsWith(QLocale().toString(stored) + QStringLiteral(" results")),
+                 qPrintable(dialog.cacheInfo()));
+        auto *clear = dialog.findChild<QPushButton *>(QStringLiteral("clearCache"));
+        QVERIFY(clear);
+        clear->click();
+        QCOMPARE(cachedEntries(), qint64(0));
+        QVERIFY2(dialog.cacheInfo().startsWith(QStringLiteral("0 results")), qPrintable(dialog.cacheInfo()));
+        auto *mode = dialog.findChild<QComboBox *>(QStringLiteral("cacheMode"));
+        QVERIFY(mode);
+        mode->setCurrentIndex(mode->findData(int(ResultCache::Mode::Off)));
+        dialog.save();
+        QCOMPARE(AppSettings().cacheMode(), ResultCache::Mode::Off);
+        QVERIFY(runAndWait(window, &summary));
+        QCOMPARE(summary.status, JobStatus::Completed);
+        QCOMPARE(cachedEntries(), qint64(0));
+        QCOMPARE(summary.cacheHits, qint64(0));
+
+        // Back to use: this run stores again, and the next one is served from the cache.
+        AppSettings().setCacheMode(ResultCache::Mode::Use);
+        QVERIFY(runAndWait(window, &summary));
+        QVERIFY(cachedEntries() > 0);
+        QVERIFY(runAndWait(window, &summary));
+        QVERIFY2(summary.cacheHits > 0, qPrintable(QString::number(summary.cacheHits)));
     }
 
     void removingAJobRemovesItFromTheStore()
