@@ -26,11 +26,7 @@ bool GuiResultSink::consume(const BatchResult &result, QString *error)
 {
     if (m_file && !m_file->consume(result, error))
         return false;
-    // The models keep every batch: not its bytes as formatted for the file and the store.
-    BatchResult kept = result;
-    kept.encoded.clear();
-    kept.stored.clear();
-    emit batchReady(kept);
+    emit batchReady(result);
     return true;
 }
 

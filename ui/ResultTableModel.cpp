@@ -30,6 +30,9 @@ void ResultTableModel::appendBatch(const BatchResult &result)
     beginInsertRows({}, int(m_rows), int(m_rows + n - 1));
     m_starts.push_back(m_rows);
     m_batches.push_back(result);
+    // Kept for the whole job: not its bytes as formatted for the file and the job store.
+    m_batches.back().encoded.clear();
+    m_batches.back().stored.clear();
     m_rows += n;
     endInsertRows();
 }
