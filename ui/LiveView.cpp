@@ -288,10 +288,6 @@ bool LiveView::exportTo(const QString &path, QString *error)
     return true;
 }
 
-} // namespace fastmap
-
-namespace fastmap {
-
 QList<QPair<QString, QByteArray>> LiveView::plotImages(const QSize &size)
 {
     redraw();
