@@ -1,24 +1,30 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "dataset/InputError.h"
+#include "dataset/RecordBlock.h"
+
 #include <fastmap/Function.h>
 
 #include <QByteArray>
 #include <QString>
 
+#include <optional>
+
 namespace fastmap {
 
-// A contiguous run of input rows, the unit of scheduling.
+// A contiguous run of input rows, the unit of scheduling. The scheduler hands out raw records;
+// the executor that takes the batch splits and converts them (BatchParser), in parallel.
 struct Batch
 {
     qint64 sequence = -1; // position in the output order
     qint64 firstRow = 0;  // index of the first element in the dataset
-    Table rows;           // all dataset columns, kept for --keep-input and error reports
-    Table input;          // the function's inputs in metadata order; empty when `rows` already is that
+    RecordBlock records;  // the raw input, as the reader cut it
+    Table input;          // the function's inputs, typed as its metadata says; filled by the executor
+    Table kept;           // every dataset column as text, for --keep-input and the app; only when a sink wants it
     int attempts = 0;
 
-    const Table &functionInput() const { return input.columnCount() > 0 ? input : rows; }
-    int size() const { return rows.rowCount(); }
+    int size() const { return records.count; }
 };
 
 struct BatchResult
@@ -31,6 +37,9 @@ struct BatchResult
     QByteArray encoded; // filled by a sink's prepare() on the worker thread, written in order later
     QByteArray stored;  // the same for a job store's record of the batch
     bool fromStore = false; // replayed from an earlier run of the job, not computed now
+    // A malformed record: the batch was cut before it, and the job stops once the rows before it
+    // are delivered.
+    std::optional<InputError> inputError;
 };
 
 } // namespace fastmap

@@ -9,6 +9,33 @@
 
 namespace fastmap {
 
+ColumnType columnTypeOf(const QString &type)
+{
+    if (type == QLatin1String("number"))
+        return ColumnType::Float64;
+    if (type == QLatin1String("integer"))
+        return ColumnType::Int64;
+    if (type == QLatin1String("boolean"))
+        return ColumnType::Bool;
+    return ColumnType::Text; // string, any
+}
+
+std::vector<ColumnType> FunctionInfo::inputTypes() const
+{
+    std::vector<ColumnType> types;
+    for (const ColumnSpec &c : inputs)
+        types.push_back(columnTypeOf(c.type));
+    return types;
+}
+
+std::vector<ColumnType> FunctionInfo::outputTypes() const
+{
+    std::vector<ColumnType> types;
+    for (const ColumnSpec &c : outputs)
+        types.push_back(columnTypeOf(c.type));
+    return types;
+}
+
 QStringList FunctionInfo::inputNames() const
 {
     QStringList names;
@@ -81,7 +108,7 @@ bool requireString(const QJsonObject &o, const char *key, const QString &where, 
 
 bool parseColumns(const QJsonObject &o, const char *key, QList<ColumnSpec> *out, QString *error)
 {
-    static const QSet<QString> types{"number", "integer", "string", "any"};
+    static const QSet<QString> types{"number", "integer", "boolean", "string", "any"};
     const QJsonValue v = o.value(QLatin1String(key));
     if (!v.isArray() || v.toArray().isEmpty()) {
         *error = QStringLiteral("\"%1\" is missing or not a non-empty array").arg(QLatin1String(key));

@@ -7,12 +7,16 @@
 #include <QStringList>
 #include <QVariant>
 
+#include <fastmap/Table.h>
+
+#include <vector>
+
 namespace fastmap {
 
 struct ColumnSpec
 {
     QString name;
-    QString type; // number | integer | string | any
+    QString type; // number | integer | boolean | string | any
     QString help;
 };
 
@@ -43,9 +47,15 @@ struct FunctionInfo
 
     QStringList inputNames() const;
     QStringList outputNames() const;
+    // The column types the engine converts inputs to and a function writes its outputs as.
+    std::vector<ColumnType> inputTypes() const;
+    std::vector<ColumnType> outputTypes() const;
     const ParameterSpec *parameter(const QString &name) const;
     QJsonObject toJson() const;
 };
+
+// "number" is Float64, "integer" Int64, "boolean" Bool, "string" and "any" Text.
+ColumnType columnTypeOf(const QString &type);
 
 // Parses and checks the "MetaData" object of a plugin's JSON. Returns false with a reason
 // that names the offending field.

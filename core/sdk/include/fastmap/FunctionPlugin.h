@@ -9,8 +9,8 @@
 #include <memory>
 
 // The SDK's major version. A plugin whose IID names another major version is refused at load time.
-#define FASTMAP_SDK_VERSION_MAJOR 1
-#define FASTMAP_FUNCTION_PLUGIN_IID "org.fastmap.FunctionPlugin/1"
+#define FASTMAP_SDK_VERSION_MAJOR 2
+#define FASTMAP_FUNCTION_PLUGIN_IID "org.fastmap.FunctionPlugin/2"
 
 namespace fastmap {
 
