@@ -20,6 +20,9 @@ public:
         Q_UNUSED(error);
         return true;
     }
+    // True when the sink needs every dataset column of each row (BatchResult::batch.kept, all
+    // text): --keep-input, the app's results view. The engine then parses them too.
+    virtual bool wantsInput() const { return false; }
     // Called on the executor's thread as soon as a batch is computed, in any order and from many
     // threads at once: the place for expensive, order-independent work such as formatting.
     virtual void prepare(BatchResult &result) { Q_UNUSED(result); }
@@ -30,29 +33,6 @@ public:
     {
         Q_UNUSED(complete);
         Q_UNUSED(error);
-        return true;
-    }
-};
-
-// Receives results one element at a time, in input order (the seeds' ELEMENTS mode).
-class ElementSink : public ResultSink
-{
-public:
-    // `error` is null for a success; `outputs` then holds one value per output column.
-    virtual bool consumeElement(qint64 index, const QVariant *inputs, const QVariant *outputs, const QString *error) = 0;
-
-    bool consume(const BatchResult &result, QString *error) final
-    {
-        const Table &rows = result.batch.rows;
-        const Table &out = result.output.values();
-        for (int r = 0; r < rows.rowCount(); ++r) {
-            const QString message = result.output.error(r);
-            if (!consumeElement(result.batch.firstRow + r, rows.rowData(r), out.rowData(r),
-                                result.output.failed(r) ? &message : nullptr)) {
-                *error = QStringLiteral("the result sink refused element %1").arg(result.batch.firstRow + r);
-                return false;
-            }
-        }
         return true;
     }
 };

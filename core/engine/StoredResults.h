@@ -14,7 +14,7 @@ public:
     // Rows of the stored batch that starts at `firstRow`, or 0 when none does.
     virtual int plannedRows(qint64 firstRow) const = 0;
     // The stored outputs of that batch. Called from any executor thread.
-    virtual bool load(qint64 firstRow, int rows, int outputColumns, BatchOutput *output) = 0;
+    virtual bool load(qint64 firstRow, int rows, const std::vector<ColumnType> &outputTypes, BatchOutput *output) = 0;
 };
 
 } // namespace fastmap
