@@ -75,7 +75,12 @@ public:
         m_buffer.append(value.data(), qsizetype(value.size()));
         textRefs(column)[std::size_t(row)] = TextRef{offset, std::uint32_t(value.size())};
     }
-    void setText(int column, int row, const QString &value) { setText(column, row, std::string_view(value.toUtf8())); }
+    void setText(int column, int row, const QString &value)
+    {
+        // With its size: a QByteArray converts to string_view through const char *, which stops at a NUL.
+        const QByteArray utf8 = value.toUtf8();
+        setText(column, row, std::string_view(utf8.constData(), std::size_t(utf8.size())));
+    }
     // For readers and codecs: text that already lies in buffer().
     std::span<const TextRef> textRefs(int column) const { return col(column, ColumnType::Text).text; }
     std::span<TextRef> textRefs(int column) { return col(column, ColumnType::Text).text; }
