@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "output/ResultWriter.h"
 
+#include "output/ByteWriter.h"
 #include "output/ValueText.h"
 
 #include <QDir>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <unistd.h>
 
 namespace fastmap {
 
 ResultWriter::ResultWriter(const QString &path, const ResultWriterOptions &options)
     : m_keepInput(options.keepInput), m_path(path), m_toStdout(path == QLatin1String("-"))
-{
-}
+{}
 
 ResultWriter::~ResultWriter()
 {
@@ -39,7 +41,7 @@ bool ResultWriter::formatFor(const QString &name, const QString &path, ResultFor
     if (n.isEmpty()) {
         const QString suffix = QFileInfo(path).suffix().toLower();
         n = (suffix == QLatin1String("jsonl") || suffix == QLatin1String("ndjson")) ? QStringLiteral("jsonl")
-                                                                                  : QStringLiteral("csv");
+                                                                                    : QStringLiteral("csv");
     }
     if (n == QLatin1String("csv")) {
         *format = ResultFormat::Csv;
@@ -78,7 +80,8 @@ bool ResultWriter::begin(const QStringList &datasetColumns, const QStringList &o
             *error = QStringLiteral("%1: is a directory; name an output file").arg(m_path);
             return false;
         }
-        m_tempPath = info.absoluteDir().filePath(QStringLiteral(".%1.%2.tmp").arg(info.fileName()).arg(::getpid()));
+        m_tempPath =
+            info.absoluteDir().filePath(QStringLiteral(".%1.%2.tmp").arg(info.fileName()).arg(::getpid()));
         m_file.setFileName(m_tempPath);
         if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
             *error = QStringLiteral("cannot create %1: %2").arg(m_path, m_file.errorString());
@@ -95,7 +98,8 @@ void ResultWriter::prepare(BatchResult &result)
 
 bool ResultWriter::consume(const BatchResult &result, QString *error)
 {
-    if (result.encoded.isEmpty() && result.batch.size() > 0) {
+    const int rows = result.output.rowCount();
+    if (result.encoded.isEmpty() && rows > 0) {
         QByteArray bytes;
         encode(result, bytes);
         if (!writeAll(bytes, error))
@@ -103,7 +107,7 @@ bool ResultWriter::consume(const BatchResult &result, QString *error)
     } else if (!writeAll(result.encoded, error)) {
         return false;
     }
-    m_rows += result.batch.size();
+    m_rows += rows;
     return true;
 }
 
@@ -135,7 +139,8 @@ bool ResultWriter::finish(bool complete, QString *error)
     m_file.close();
     const QString target = complete ? m_path : m_path + QStringLiteral(".partial");
     if (std::rename(QFile::encodeName(m_tempPath).constData(), QFile::encodeName(target).constData()) != 0) {
-        *error = QStringLiteral("cannot rename %1 to %2: %3").arg(m_tempPath, target, QString::fromLocal8Bit(strerror(errno)));
+        *error = QStringLiteral("cannot rename %1 to %2: %3")
+                     .arg(m_tempPath, target, QString::fromLocal8Bit(strerror(errno)));
         return false;
     }
     m_finalPath = target;
@@ -158,67 +163,118 @@ QByteArray CsvResultWriter::header() const
     return out;
 }
 
-void CsvResultWriter::encode(const BatchResult &result, QByteArray &out) const
+namespace {
+
+// A rough size of one formatted row, so a batch's text is allocated once or twice, not per row.
+qsizetype estimatedBytes(int rows, int cells)
 {
-    const Table &rows = result.batch.rows;
-    const Table &values = result.output.values();
-    const int outputs = values.columnCount();
-    out.reserve(out.size() + rows.rowCount() * 16 * (outputs + (m_keepInput ? rows.columnCount() : 0) + 1));
-    for (int r = 0; r < rows.rowCount(); ++r) {
-        if (m_keepInput) {
-            const QVariant *in = rows.rowData(r);
-            for (int c = 0; c < rows.columnCount(); ++c) {
-                ValueText::appendCsv(out, in[c]);
-                out.append(',');
-            }
-        }
-        const bool failed = result.output.failed(r);
-        const QVariant *o = values.rowData(r);
-        for (int c = 0; c < outputs; ++c) {
-            if (!failed)
-                ValueText::appendCsv(out, o[c]);
-            out.append(',');
-        }
-        if (failed)
-            ValueText::appendCsvText(out, result.output.error(r).toUtf8());
-        out.append("\r\n");
-    }
+    return qsizetype(rows) * (qsizetype(cells) * 16 + 4);
 }
 
-void JsonLinesResultWriter::encode(const BatchResult &result, QByteArray &out) const
+// The batch's text waits in the reorder buffer until its turn: give back a large unused tail.
+void releaseSlack(QByteArray &bytes)
 {
-    const Table &rows = result.batch.rows;
-    const Table &values = result.output.values();
+    if (bytes.capacity() - bytes.size() > bytes.size() / 4 + 4096)
+        bytes.squeeze();
+}
+
+} // namespace
+
+void CsvResultWriter::encode(const BatchResult &result, QByteArray &bytes) const
+{
+    const Table &kept = result.batch.kept;
+    const BatchOutput &output = result.output;
+    const Table &values = output.values();
+    const int rows = output.rowCount();
+    const int inputs = int(m_inputNames.size());
     const int outputs = values.columnCount();
-    for (int r = 0; r < rows.rowCount(); ++r) {
-        out.append('{');
-        if (m_keepInput) {
-            const QVariant *in = rows.rowData(r);
-            for (int c = 0; c < rows.columnCount(); ++c) {
-                ValueText::appendJsonString(out, m_inputNames[c]);
-                out.append(':');
-                ValueText::appendJson(out, in[c]);
-                out.append(',');
-            }
+    ByteWriter out(bytes, estimatedBytes(rows, inputs + outputs + 1));
+    for (int r = 0; r < rows; ++r) {
+        for (int c = 0; c < inputs; ++c) {
+            if (hasKept(kept, c, r))
+                ValueText::appendCsvCell(out, kept, c, r);
+            out.put(',');
         }
-        const bool failed = result.output.failed(r);
-        const QVariant *o = values.rowData(r);
+        const bool failed = output.failed(r);
         for (int c = 0; c < outputs; ++c) {
-            ValueText::appendJsonString(out, m_outputNames[c]);
-            out.append(':');
-            if (failed)
-                out.append("null");
-            else
-                ValueText::appendJson(out, o[c]);
-            out.append(',');
+            if (!failed)
+                ValueText::appendCsvCell(out, values, c, r);
+            out.put(',');
         }
-        out.append("\"error\":");
-        if (failed)
-            ValueText::appendJsonString(out, result.output.error(r));
-        else
-            out.append("null");
-        out.append("}\n");
+        if (failed) {
+            const QByteArray message = output.error(r).toUtf8();
+            ValueText::appendCsvText(out, std::string_view(message.constData(), std::size_t(message.size())));
+        }
+        out.putLiteral("\r\n");
     }
+    out.finish();
+    releaseSlack(bytes);
+}
+
+bool JsonLinesResultWriter::begin(const QStringList &datasetColumns, const QStringList &outputColumns,
+                                  QString *error)
+{
+    if (!ResultWriter::begin(datasetColumns, outputColumns, error))
+        return false;
+    const auto keys = [](const QStringList &names, qsizetype count) {
+        std::vector<QByteArray> out;
+        for (qsizetype i = 0; i < count; ++i) {
+            QByteArray key;
+            ValueText::appendJsonString(key, names[i]);
+            key.append(':');
+            out.push_back(key);
+        }
+        return out;
+    };
+    m_inputKeys = keys(m_inputNames, m_inputNames.size());
+    m_outputKeys = keys(m_outputNames, m_outputNames.size() - 1); // the error column is written apart
+    return true;
+}
+
+void JsonLinesResultWriter::encode(const BatchResult &result, QByteArray &bytes) const
+{
+    const Table &kept = result.batch.kept;
+    const BatchOutput &output = result.output;
+    const Table &values = output.values();
+    const int rows = output.rowCount();
+    const int inputs = int(m_inputKeys.size());
+    const int outputs = std::min(values.columnCount(), int(m_outputKeys.size()));
+    qsizetype keyBytes = 0;
+    for (const std::vector<QByteArray> *keys : {&m_inputKeys, &m_outputKeys})
+        for (const QByteArray &key : *keys)
+            keyBytes += key.size();
+    ByteWriter out(bytes, estimatedBytes(rows, inputs + outputs + 1) + qsizetype(rows) * (keyBytes + 12));
+    for (int r = 0; r < rows; ++r) {
+        out.put('{');
+        for (int c = 0; c < inputs; ++c) {
+            out.put(m_inputKeys[std::size_t(c)]);
+            if (hasKept(kept, c, r))
+                ValueText::appendJsonCell(out, kept, c, r);
+            else
+                out.putLiteral("null");
+            out.put(',');
+        }
+        const bool failed = output.failed(r);
+        for (int c = 0; c < outputs; ++c) {
+            out.put(m_outputKeys[std::size_t(c)]);
+            if (failed)
+                out.putLiteral("null");
+            else
+                ValueText::appendJsonCell(out, values, c, r);
+            out.put(',');
+        }
+        out.putLiteral("\"error\":");
+        if (failed) {
+            const QByteArray message = output.error(r).toUtf8();
+            ValueText::appendJsonString(out,
+                                        std::string_view(message.constData(), std::size_t(message.size())));
+        } else {
+            out.putLiteral("null");
+        }
+        out.putLiteral("}\n");
+    }
+    out.finish();
+    releaseSlack(bytes);
 }
 
 } // namespace fastmap

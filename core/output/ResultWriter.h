@@ -6,6 +6,7 @@
 #include <QFile>
 
 #include <memory>
+#include <vector>
 
 namespace fastmap {
 
@@ -32,6 +33,9 @@ public:
     static bool formatFor(const QString &name, const QString &path, ResultFormat *format, QString *error);
 
     bool begin(const QStringList &datasetColumns, const QStringList &outputColumns, QString *error) override;
+    // --keep-input needs every dataset column (BatchResult::batch.kept).
+    bool wantsInput() const override { return m_keepInput; }
+    // Formats the batch's typed outputs (and kept input) into result.encoded, on the executor's thread.
     void prepare(BatchResult &result) override;
     bool consume(const BatchResult &result, QString *error) override;
     bool finish(bool complete, QString *error) override;
@@ -43,7 +47,13 @@ public:
 
 protected:
     virtual QByteArray header() const = 0;
+    // Appends the batch's rows: result.output's values, and with keepInput result.batch.kept.
     virtual void encode(const BatchResult &result, QByteArray &out) const = 0;
+    // Whether row `row` of the kept input has column `column` (the engine fills it for wantsInput()).
+    static bool hasKept(const Table &kept, int column, int row)
+    {
+        return column < kept.columnCount() && row < kept.rowCount();
+    }
 
     // The names written for the kept input columns (renamed when they clash with an output) and the outputs.
     QStringList m_inputNames;
@@ -72,15 +82,23 @@ protected:
     void encode(const BatchResult &result, QByteArray &out) const override;
 };
 
-// One JSON object per line: {inputs..., outputs..., "error": null | "message"}
+// One JSON object per line: {inputs..., outputs..., "error": null | "message"}. Kept inputs are
+// text, so they are JSON strings (or null for an empty field).
 class JsonLinesResultWriter : public ResultWriter
 {
 public:
     using ResultWriter::ResultWriter;
 
+    bool begin(const QStringList &datasetColumns, const QStringList &outputColumns, QString *error) override;
+
 protected:
     QByteArray header() const override { return {}; }
     void encode(const BatchResult &result, QByteArray &out) const override;
+
+private:
+    // "name": for every kept input and output, escaped once instead of on every row.
+    std::vector<QByteArray> m_inputKeys;
+    std::vector<QByteArray> m_outputKeys;
 };
 
 } // namespace fastmap

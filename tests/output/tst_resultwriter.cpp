@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Tests the result writers byte for byte, driven like the engine drives them: begin(), prepare()
 // on worker threads in any order, consume() in input order, finish(). Covers CSV (RFC 4180 with
-// CRLF), JSON Lines, --keep-input and its renaming of clashing columns, failed rows, and the
-// temporary file that becomes the output (or OUTPUT.partial) only in finish().
-#include "output/ResultWriter.h"
+// CRLF), JSON Lines, typed columns with nulls, --keep-input (the batch's kept text) and its
+// renaming of clashing columns, failed rows, and the temporary file that becomes the output (or
+// OUTPUT.partial) only in finish().
+#include "WriterTestUtils.h"
 
 #include <QDir>
 #include <QFile>
@@ -16,38 +17,9 @@
 
 using namespace fastmap;
 
+using namespace fastmap::test;
+
 namespace {
-
-// One computed batch: `inputs` are the dataset rows, `outputs` the function's values, and
-// `errors` maps a row to its failure message.
-BatchResult makeResult(qint64 sequence, qint64 firstRow, const QList<QVariantList> &inputs,
-                       const QList<QVariantList> &outputs, int outputColumns,
-                       const QMap<int, QString> &errors = {})
-{
-    BatchResult result;
-    result.batch.sequence = sequence;
-    result.batch.firstRow = firstRow;
-    const int inputColumns = inputs.isEmpty() ? 0 : int(inputs.first().size());
-    result.batch.rows = Table(inputColumns, int(inputs.size()));
-    for (int r = 0; r < inputs.size(); ++r)
-        for (int c = 0; c < inputColumns; ++c)
-            result.batch.rows.set(r, c, inputs[r][c]);
-    result.output = BatchOutput(outputColumns, int(inputs.size()));
-    for (int r = 0; r < outputs.size(); ++r)
-        for (int c = 0; c < outputs[r].size(); ++c)
-            result.output.values().set(r, c, outputs[r][c]);
-    for (auto it = errors.cbegin(); it != errors.cend(); ++it)
-        result.output.fail(it.key(), it.value());
-    return result;
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return QByteArray("<cannot open ") + QFile::encodeName(path) + ">";
-    return file.readAll();
-}
 
 // Every entry of `dir`, hidden ones included.
 QStringList entries(const QString &dir)
@@ -59,15 +31,17 @@ QStringList entries(const QString &dir)
 const QStringList datasetColumns{"x", "label"};
 const QStringList outputColumns{"value", "text"};
 
+const std::vector<ColumnType> sampleTypes{ColumnType::Float64, ColumnType::Text};
+
 QList<BatchResult> sampleResults()
 {
     QList<BatchResult> results;
-    results << makeResult(0, 0, {{qint64(1), "one"}, {qint64(2), "two, too"}, {qint64(3), "three"}},
-                          {{0.1, "plain"}, {1e300, "a,b"}, {qint64(42), "say \"hi\""}}, 2);
-    results << makeResult(1, 3, {{qint64(4), "four"}, {qint64(5), "five\nlines"}, {qint64(6), "six"}},
-                          {{3.0, "line1\nline2"}, {}, {-0.5, QVariant()}}, 2,
+    results << makeResult(0, 0, {{"1", "one"}, {"2", "two, too"}, {"3", "three"}}, sampleTypes,
+                          {{0.1, "plain"}, {1e300, "a,b"}, {42.0, "say \"hi\""}});
+    results << makeResult(1, 3, {{"4", "four"}, {"5", "five\nlines"}, {"6", "six"}}, sampleTypes,
+                          {{3.0, "line1\nline2"}, {9.0, "ignored"}, {-0.5, QVariant()}},
                           {{1, "bad, very \"bad\"\nsecond line"}});
-    results << makeResult(2, 6, {{qint64(7), ""}}, {{}}, 2, {{0, QString()}}); // fail() with no message
+    results << makeResult(2, 6, {{"7", ""}}, sampleTypes, {{}}, {{0, QString()}}); // fail() with no message
     return results;
 }
 
@@ -88,26 +62,6 @@ const QByteArray sampleJsonl =
     "{\"value\":null,\"text\":null,\"error\":\"bad, very \\\"bad\\\"\\nsecond line\"}\n"
     "{\"value\":-0.5,\"text\":null,\"error\":null}\n"
     "{\"value\":null,\"text\":null,\"error\":\"failed\"}\n";
-
-enum class Drive { PrepareInOrder, PrepareReversed, NoPrepare };
-
-// Drives `writer` as the engine does and returns the finish() result.
-bool drive(ResultWriter &writer, QList<BatchResult> results, Drive how, const QStringList &dataset,
-           const QStringList &outputs, QString *error)
-{
-    if (!writer.begin(dataset, outputs, error))
-        return false;
-    if (how == Drive::PrepareReversed)
-        for (qsizetype i = results.size() - 1; i >= 0; --i)
-            writer.prepare(results[i]);
-    else if (how == Drive::PrepareInOrder)
-        for (BatchResult &r : results)
-            writer.prepare(r);
-    for (const BatchResult &r : results)
-        if (!writer.consume(r, error))
-            return false;
-    return writer.finish(true, error);
-}
 
 } // namespace
 
@@ -160,34 +114,31 @@ private slots:
         QCOMPARE(readFile(path), QByteArray("value,text,error\r\nx\r\n"));
     }
 
-    void csvNumbersAndTypes()
+    void csvTypedColumns()
     {
         const QString path = m_dir.filePath(QStringLiteral("numbers.csv"));
         CsvResultWriter writer(path, {});
         QString error;
-        QVERIFY(writer.begin({"i"}, {"v"}, &error));
-        BatchResult r = makeResult(0, 0, {{0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}},
-                                   {{1.0 / 3.0},
-                                    {1e-7},
-                                    {qint64(-9007199254740993LL)},
-                                    {100.0},
-                                    {true},
-                                    {QStringLiteral(" padded ")},
-                                    {QStringLiteral("a;b")},
-                                    {QVariant()}},
-                                   1);
+        QVERIFY(writer.begin({"in"}, {"d", "i", "b", "s"}, &error));
+        const qint64 max = std::numeric_limits<qint64>::max();
+        const qint64 min = std::numeric_limits<qint64>::min();
+        BatchResult r =
+            makeResult(0, 0, {}, {ColumnType::Float64, ColumnType::Int64, ColumnType::Bool, ColumnType::Text},
+                       {{1.0 / 3.0, qint64(-9007199254740993LL), true, QStringLiteral(" padded ")},
+                        {1e-7, qint64(0), false, QStringLiteral("a;b")},
+                        {100.0, max, QVariant(), QString()},
+                        {QVariant(), min, true, QVariant()},
+                        {-0.0, qint64(1), false, QStringLiteral("0.10")}});
         writer.prepare(r);
         QVERIFY(writer.consume(r, &error));
         QVERIFY(writer.finish(true, &error));
-        QCOMPARE(readFile(path), QByteArray("v,error\r\n"
-                                            "0.3333333333333333,\r\n"
-                                            "1e-07,\r\n"
-                                            "-9007199254740993,\r\n"
-                                            "100,\r\n"
-                                            "true,\r\n"
-                                            "\" padded \",\r\n"
-                                            "\"a;b\",\r\n"
-                                            ",\r\n"));
+        QCOMPARE(readFile(path), QByteArray("d,i,b,s,error\r\n"
+                                            "0.3333333333333333,-9007199254740993,true,\" padded \",\r\n"
+                                            "1e-07,0,false,\"a;b\",\r\n"
+                                            "100,9223372036854775807,,,\r\n"
+                                            ",-9223372036854775808,true,,\r\n"
+                                            "-0,1,false,0.10,\r\n"));
+        QCOMPARE(writer.rowsWritten(), 5);
     }
 
     void csvHeaderQuoting()
@@ -208,8 +159,10 @@ private slots:
         QString error;
         // Output "x" clashes with input "x"; input "error" with the error column.
         QVERIFY(writer.begin({"x", "label", "error"}, {"x", "y"}, &error));
-        BatchResult r = makeResult(0, 0, {{qint64(1), "a,b", "e"}, {qint64(2), "c", ""}},
-                                   {{qint64(10), 0.25}, {}}, 2, {{1, "no"}});
+        QVERIFY(writer.wantsInput());
+        BatchResult r = makeResult(0, 0, {{"1", "a,b", "e"}, {"2", "c", QVariant()}},
+                                   {ColumnType::Int64, ColumnType::Float64},
+                                   {{qint64(10), 0.25}, {qint64(11), 0.5}}, {{1, "no"}});
         writer.prepare(r);
         QVERIFY(writer.consume(r, &error));
         QVERIFY(writer.finish(true, &error));
@@ -233,11 +186,30 @@ private slots:
         const QString path = m_dir.filePath(QStringLiteral("nokeep.csv"));
         CsvResultWriter writer(path, ResultWriterOptions{false});
         QString error;
+        QVERIFY(!writer.wantsInput());
         QVERIFY(writer.begin({"x"}, {"x"}, &error));
-        BatchResult r = makeResult(0, 0, {{qint64(1)}}, {{qint64(2)}}, 1);
+        BatchResult r = makeResult(0, 0, {{"1"}}, {ColumnType::Int64}, {{qint64(2)}});
         QVERIFY(writer.consume(r, &error));
         QVERIFY(writer.finish(true, &error));
         QCOMPARE(readFile(path), QByteArray("x,error\r\n2,\r\n"));
+    }
+
+    // The engine fills the kept input only for a sink that wants it; should a batch come
+    // without it, its input fields are empty rather than the row being cut short.
+    void keepInputWithoutKeptRows()
+    {
+        const QString csvPath = m_dir.filePath(QStringLiteral("nokept.csv"));
+        CsvResultWriter csv(csvPath, ResultWriterOptions{true});
+        QString error;
+        QVERIFY(drive(csv, {makeResult(0, 0, {}, {ColumnType::Int64}, {{qint64(2)}})}, Drive::PrepareInOrder,
+                      {"a", "b"}, {"x"}, &error));
+        QCOMPARE(readFile(csvPath), QByteArray("a,b,x,error\r\n,,2,\r\n"));
+
+        const QString jsonPath = m_dir.filePath(QStringLiteral("nokept.jsonl"));
+        JsonLinesResultWriter jsonl(jsonPath, ResultWriterOptions{true});
+        QVERIFY(drive(jsonl, {makeResult(0, 0, {}, {ColumnType::Int64}, {{qint64(2)}})}, Drive::NoPrepare,
+                      {"a"}, {"x"}, &error));
+        QCOMPARE(readFile(jsonPath), QByteArray("{\"a\":null,\"x\":2,\"error\":null}\n"));
     }
 
     void jsonLinesBytes_data() { csvBytes_data(); }
@@ -259,15 +231,17 @@ private slots:
     {
         const QString path = m_dir.filePath(QStringLiteral("types.jsonl"));
         JsonLinesResultWriter writer(path, ResultWriterOptions{true});
+        QVERIFY(writer.wantsInput());
         QString error;
         QVERIFY(writer.begin({"x", "note"}, {"x", "d", "s", "b", "n"}, &error));
         const double nan = std::numeric_limits<double>::quiet_NaN();
         BatchResult r = makeResult(
-            0, 0, {{qint64(1), "tab\there"}, {qint64(2), QVariant()}, {QStringLiteral("3"), "\x01"}},
+            0, 0, {{"1", "tab\there"}, {"2", QVariant()}, {"3", "\x01"}},
+            {ColumnType::Int64, ColumnType::Float64, ColumnType::Text, ColumnType::Bool, ColumnType::Float64},
             {{qint64(-7), 2.5, QString::fromUtf8("héllo\n"), true, nan},
              {qint64(0), std::numeric_limits<double>::infinity(), QString(), false, QVariant()},
              {}},
-            5, {{2, "boom"}});
+            {{2, "boom"}});
         writer.prepare(r);
         QVERIFY(writer.consume(r, &error));
         QVERIFY(writer.finish(true, &error));
@@ -287,11 +261,14 @@ private slots:
         for (const QJsonObject &o : objects)
             QCOMPARE(o.keys(), keys);
         // Key order in the text: kept inputs, outputs, error.
-        QVERIFY(lines[0].startsWith("{\"input_x\":1,\"note\":\"tab\\there\",\"x\":-7,\"d\":2.5,"));
+        // Kept inputs are the dataset's text, so they are strings.
+        QVERIFY2(lines[0].startsWith("{\"input_x\":\"1\",\"note\":\"tab\\there\",\"x\":-7,\"d\":2.5,"),
+                 lines[0].constData());
+        QCOMPARE(lines[1], QByteArray("{\"input_x\":\"2\",\"note\":null,\"x\":0,\"d\":null,\"s\":\"\","
+                                      "\"b\":false,\"n\":null,\"error\":null}"));
 
         const QJsonObject &a = objects[0];
-        QVERIFY(a.value("input_x").isDouble());
-        QCOMPARE(a.value("input_x").toInteger(), 1);
+        QCOMPARE(a.value("input_x"), QJsonValue(QStringLiteral("1")));
         QCOMPARE(a.value("note").toString(), QStringLiteral("tab\there"));
         QCOMPARE(a.value("x").toInteger(), -7);
         QCOMPARE(a.value("d").toDouble(), 2.5);
@@ -309,7 +286,7 @@ private slots:
         QVERIFY(b.value("error").isNull());
 
         const QJsonObject &c = objects[2];
-        QCOMPARE(c.value("input_x"), QJsonValue(QStringLiteral("3"))); // a string input stays a string
+        QCOMPARE(c.value("input_x"), QJsonValue(QStringLiteral("3")));
         QCOMPARE(c.value("note").toString(), QStringLiteral("\x01"));
         for (const char *output : {"x", "d", "s", "b", "n"})
             QVERIFY2(c.value(QLatin1String(output)).isNull(), output);
@@ -421,7 +398,8 @@ private slots:
         const QString jsonPath = m_dir.filePath(QStringLiteral("empty.jsonl"));
         JsonLinesResultWriter jsonl(jsonPath, {});
         // An empty batch writes nothing and counts no rows.
-        QVERIFY(drive(jsonl, {makeResult(0, 0, {}, {}, 1)}, Drive::PrepareInOrder, {"x"}, {"y"}, &error));
+        QVERIFY(drive(jsonl, {makeResult(0, 0, {}, {ColumnType::Float64}, {})}, Drive::PrepareInOrder, {"x"},
+                      {"y"}, &error));
         QVERIFY(QFile::exists(jsonPath));
         QCOMPARE(readFile(jsonPath), QByteArray());
         QCOMPARE(jsonl.rowsWritten(), 0);
@@ -515,11 +493,11 @@ private slots:
         QVERIFY(dynamic_cast<JsonLinesResultWriter *>(jsonl.get()));
         QString error;
         QVERIFY(jsonl->begin({"x"}, {"x"}, &error));
-        BatchResult r = makeResult(0, 0, {{qint64(1)}}, {{qint64(2)}}, 1);
+        BatchResult r = makeResult(0, 0, {{"1"}}, {ColumnType::Int64}, {{qint64(2)}});
         QVERIFY(jsonl->consume(r, &error));
         QVERIFY(jsonl->finish(true, &error));
         QCOMPARE(readFile(m_dir.filePath(QStringLiteral("j.out"))),
-                 QByteArray("{\"input_x\":1,\"x\":2,\"error\":null}\n"));
+                 QByteArray("{\"input_x\":\"1\",\"x\":2,\"error\":null}\n"));
     }
 
     void cleanup()

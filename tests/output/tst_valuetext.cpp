@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Tests ValueText, the conversion of result values to CSV and JSON text: shortest round-trip
-// numbers, RFC 4180 quoting, JSON escaping of control characters, UTF-8 passthrough, null, bool.
+// numbers, RFC 4180 quoting, JSON escaping of control characters, UTF-8 passthrough, null, bool,
+// both for typed table cells (the writers' path) and for QVariants (previews and exports).
 #include "output/ValueText.h"
 
 #include <QJsonArray>
@@ -9,7 +10,9 @@
 #include <QTest>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <optional>
 
 using namespace fastmap;
 
@@ -41,6 +44,50 @@ QByteArray jsonString(const QString &s)
     QByteArray out;
     ValueText::appendJsonString(out, s);
     return out;
+}
+
+// One cell of a one-row table of `type`, holding `value` (an invalid QVariant: a null).
+Table oneCell(ColumnType type, const QVariant &value)
+{
+    Table table({type}, 1);
+    if (!value.isValid()) {
+        table.setNull(0, 0);
+        return table;
+    }
+    switch (type) {
+    case ColumnType::Float64: table.doubles(0)[0] = value.toDouble(); break;
+    case ColumnType::Int64: table.integers(0)[0] = value.toLongLong(); break;
+    case ColumnType::Bool: table.bools(0)[0] = value.toBool() ? 1 : 0; break;
+    case ColumnType::Text: table.setText(0, 0, value.toString()); break;
+    }
+    return table;
+}
+
+QByteArray csvCell(ColumnType type, const QVariant &value)
+{
+    QByteArray out;
+    ValueText::appendCsvCell(out, oneCell(type, value), 0, 0);
+    return out;
+}
+
+QByteArray jsonCell(ColumnType type, const QVariant &value)
+{
+    QByteArray out;
+    ValueText::appendJsonCell(out, oneCell(type, value), 0, 0);
+    return out;
+}
+
+// The table's column type for a QVariant of this test, or none for types a Table cannot hold.
+std::optional<ColumnType> columnTypeFor(const QVariant &value)
+{
+    switch (value.typeId()) {
+    case QMetaType::Double: return ColumnType::Float64;
+    case QMetaType::Int:
+    case QMetaType::LongLong: return ColumnType::Int64;
+    case QMetaType::Bool: return ColumnType::Bool;
+    case QMetaType::QString: return ColumnType::Text;
+    default: return std::nullopt;
+    }
 }
 
 // Parses `text` as a JSON value by wrapping it in an array.
@@ -92,7 +139,7 @@ private slots:
                                      << QByteArray("18446744073709551615");
     }
 
-    // Numbers are written the same way in plain text, CSV and JSON.
+    // Numbers are written the same way in plain text, CSV and JSON, from a QVariant or a typed cell.
     void numbers()
     {
         QFETCH(QVariant, value);
@@ -100,6 +147,16 @@ private slots:
         QCOMPARE(plain(value), text);
         QCOMPARE(csv(value), text);
         QCOMPARE(json(value), text);
+        if (const std::optional<ColumnType> type = columnTypeFor(value)) {
+            QCOMPARE(csvCell(*type, value), text);
+            QCOMPARE(jsonCell(*type, value), text);
+            QByteArray direct;
+            if (*type == ColumnType::Float64)
+                ValueText::appendDouble(direct, value.toDouble());
+            else
+                ValueText::appendInteger(direct, value.toLongLong());
+            QCOMPARE(direct, text);
+        }
         // ... and the text reads back as the same number.
         if (value.typeId() == QMetaType::Double) {
             QCOMPARE(text.toDouble(), value.toDouble());
@@ -121,6 +178,74 @@ private slots:
         QCOMPARE(csv(inf), QByteArray("inf"));
         QCOMPARE(csv(-inf), QByteArray("-inf"));
         QCOMPARE(plain(inf), QByteArray("inf"));
+
+        // The same for typed cells.
+        for (double d : {qnan, inf, -inf})
+            QCOMPARE(jsonCell(ColumnType::Float64, d), QByteArray("null"));
+        QCOMPARE(csvCell(ColumnType::Float64, qnan), QByteArray("nan"));
+        QCOMPARE(csvCell(ColumnType::Float64, inf), QByteArray("inf"));
+        QCOMPARE(csvCell(ColumnType::Float64, -inf), QByteArray("-inf"));
+    }
+
+    // A NaN's sign bit means nothing (0/0 sets it on x86), and "-nan" is not read everywhere.
+    void everyNanIsNan()
+    {
+        const double negativeNan = std::copysign(qnan, -1.0);
+        QVERIFY(std::signbit(negativeNan));
+        std::uint64_t payloadBits = 0x7ff0000000000001ULL; // a signalling NaN's payload
+        double payloadNan;
+        std::memcpy(&payloadNan, &payloadBits, sizeof payloadNan);
+        for (double nan : {qnan, negativeNan, payloadNan, -payloadNan}) {
+            QByteArray out;
+            ValueText::appendDouble(out, nan);
+            QCOMPARE(out, QByteArray("nan"));
+            QCOMPARE(csvCell(ColumnType::Float64, nan), QByteArray("nan"));
+            QCOMPARE(csv(nan), QByteArray("nan"));
+        }
+        QCOMPARE(csv(QVariant(std::copysign(std::numeric_limits<float>::quiet_NaN(), -1.0f))),
+                 QByteArray("nan"));
+    }
+
+    void typedCellsBoolAndNull()
+    {
+        QCOMPARE(csvCell(ColumnType::Bool, true), QByteArray("true"));
+        QCOMPARE(csvCell(ColumnType::Bool, false), QByteArray("false"));
+        QCOMPARE(jsonCell(ColumnType::Bool, true), QByteArray("true"));
+        QCOMPARE(jsonCell(ColumnType::Bool, false), QByteArray("false"));
+        // A null is an empty CSV field and a JSON null, whatever the column's type.
+        for (ColumnType type : {ColumnType::Float64, ColumnType::Int64, ColumnType::Bool, ColumnType::Text}) {
+            QCOMPARE(csvCell(type, QVariant()), QByteArray());
+            QCOMPARE(jsonCell(type, QVariant()), QByteArray("null"));
+        }
+        // Empty text is a value, not a null.
+        QCOMPARE(csvCell(ColumnType::Text, QString()), QByteArray());
+        QCOMPARE(jsonCell(ColumnType::Text, QString()), QByteArray("\"\""));
+        // Text that looks like a number stays text.
+        QCOMPARE(jsonCell(ColumnType::Text, QStringLiteral("1.50")), QByteArray("\"1.50\""));
+        QCOMPARE(csvCell(ColumnType::Text, QStringLiteral("1.50")), QByteArray("1.50"));
+    }
+
+    // A cell is read from its own row and column, not the first one.
+    void typedCellsAddressRowAndColumn()
+    {
+        Table table({ColumnType::Int64, ColumnType::Text, ColumnType::Float64}, 3);
+        for (int r = 0; r < 3; ++r) {
+            table.integers(0)[std::size_t(r)] = r * 10;
+            table.setText(1, r, QStringLiteral("t%1,").arg(r));
+            table.doubles(2)[std::size_t(r)] = r + 0.5;
+        }
+        table.setNull(2, 1);
+        QByteArray out;
+        for (int r = 0; r < 3; ++r)
+            for (int c = 0; c < 3; ++c) {
+                ValueText::appendCsvCell(out, table, c, r);
+                out.append(c == 2 ? '\n' : ',');
+            }
+        QCOMPARE(out, QByteArray("0,\"t0,\",0.5\n10,\"t1,\",\n20,\"t2,\",2.5\n"));
+        out.clear();
+        ValueText::appendJsonCell(out, table, 1, 2);
+        ValueText::appendJsonCell(out, table, 2, 1);
+        QCOMPARE(out, QByteArray("\"t2,\"null"));
     }
 
     void boolAndNull()
@@ -169,9 +294,14 @@ private slots:
         QFETCH(QString, value);
         QFETCH(QByteArray, text);
         QCOMPARE(csv(value), text);
+        QCOMPARE(csvCell(ColumnType::Text, value), text);
         QByteArray direct;
         ValueText::appendCsvText(direct, value.toUtf8());
         QCOMPARE(direct, text);
+        QByteArray view;
+        const QByteArray utf8 = value.toUtf8();
+        ValueText::appendCsvText(view, std::string_view(utf8.constData(), std::size_t(utf8.size())));
+        QCOMPARE(view, text);
         // A string that looks like a number stays as typed.
         QCOMPARE(csv(QStringLiteral("0.10")), QByteArray("0.10"));
     }
@@ -189,6 +319,34 @@ private slots:
         out.append(',');
         ValueText::appendJson(out, QStringLiteral("x"));
         QCOMPARE(out, QByteArray("head:1.5,\"x\""));
+    }
+
+    // The writers' raw appender grows as needed, keeps what was there and cuts back on finish().
+    void byteWriterGrows()
+    {
+        QByteArray out("head:");
+        QByteArray expected = out;
+        {
+            ByteWriter writer(out, 2);
+            for (int i = 0; i < 5000; ++i) {
+                ValueText::appendInteger(writer, i);
+                writer.put(',');
+                expected += QByteArray::number(i) + ',';
+            }
+            writer.putLiteral("end");
+            writer.finish();
+            QCOMPARE(out, expected + "end");
+            writer.put('!'); // writing on after finish() is allowed
+        }
+        QCOMPARE(out, expected + "end!");
+        QByteArray shared = out; // a copy shares the data until one side writes
+        {
+            ByteWriter writer(out);
+            writer.put("x", 1);
+            writer.put(nullptr, 0);
+        }
+        QCOMPARE(out, expected + "end!x");
+        QCOMPARE(shared, expected + "end!");
     }
 
     void jsonStrings_data()
@@ -222,6 +380,7 @@ private slots:
         QFETCH(QByteArray, text);
         QCOMPARE(jsonString(value), text);
         QCOMPARE(json(value), text);
+        QCOMPARE(jsonCell(ColumnType::Text, value), text);
         const QJsonValue parsed = parseJsonValue(text);
         QVERIFY2(parsed.isString(), text.constData());
         QCOMPARE(parsed.toString(), value);
@@ -233,6 +392,7 @@ private slots:
         for (ushort c = 0; c < 0x20; ++c)
             all.append(QChar(c));
         const QByteArray text = jsonString(all);
+        QCOMPARE(jsonCell(ColumnType::Text, all), text);
         for (char c : text)
             QVERIFY2(static_cast<unsigned char>(c) >= 0x20, "a raw control character in JSON text");
         QCOMPARE(parseJsonValue(text).toString(), all);
