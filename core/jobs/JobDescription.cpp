@@ -44,6 +44,7 @@ QJsonObject JobDescription::toJson() const
         {"format", format == ResultFormat::JsonLines ? QStringLiteral("jsonl") : QStringLiteral("csv")},
         {"keepInput", writerOptions.keepInput},
         {"pid", double(pid)},
+        {"keepResults", keepResults},
     };
 }
 
@@ -80,6 +81,7 @@ bool JobDescription::fromJson(const QJsonObject &o, JobDescription *d, QString *
     r.format = o.value("format").toString() == QLatin1String("jsonl") ? ResultFormat::JsonLines : ResultFormat::Csv;
     r.writerOptions.keepInput = o.value("keepInput").toBool();
     r.pid = qint64(o.value("pid").toDouble());
+    r.keepResults = o.value("keepResults").toBool();
     *d = r;
     return true;
 }

@@ -23,6 +23,8 @@ struct JobDescription
     QString pluginSha256;
     DatasetFingerprint dataset;
     qint64 pid = 0;
+    // --keep-results: the stored results stay after the job completes (the size cap still applies).
+    bool keepResults = false;
 
     QJsonObject toJson() const;
     static bool fromJson(const QJsonObject &o, JobDescription *description, QString *error);

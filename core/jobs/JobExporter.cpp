@@ -5,13 +5,11 @@
 #include "jobs/ArchiveWriter.h"
 #include "jobs/JobDescription.h"
 #include "jobs/JobRecorder.h"
-#include "jobs/ResultCodec.h"
 #include "output/ValueText.h"
 #include "plugin/PluginCatalog.h"
 #include "util/Version.h"
 
-#include <QCborArray>
-#include <QCborValue>
+#include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -22,21 +20,23 @@ namespace fastmap {
 QByteArray JobExporter::errorsCsv(const JobRecord &job) const
 {
     QByteArray out("element,executor,message\r\n");
-    m_store->forEachBatch(job.id, [&](const StoredBatch &b) {
-        if (b.failures == 0)
+    m_store->forEachBatch(
+        job.id,
+        [&](const StoredBatch &b) {
+            if (b.failures == 0)
+                return true;
+            const QByteArray executor = b.executor.toUtf8();
+            JobStore::decodeErrors(b.errors, [&](int row, const QString &message) {
+                out.append(QByteArray::number(b.firstRow + row));
+                out.append(',');
+                ValueText::appendCsvText(out, executor);
+                out.append(',');
+                ValueText::appendCsvText(out, message.toUtf8());
+                out.append("\r\n");
+            });
             return true;
-        const QCborArray parts = QCborValue::fromCbor(b.outputs).toArray();
-        for (const QCborValue &e : parts.at(1).toArray()) {
-            const QCborArray pair = e.toArray();
-            out.append(QByteArray::number(b.firstRow + pair.at(0).toInteger()));
-            out.append(',');
-            ValueText::appendCsvText(out, b.executor.toUtf8());
-            out.append(',');
-            ValueText::appendCsvText(out, pair.at(1).toString().toUtf8());
-            out.append("\r\n");
-        }
-        return true;
-    });
+        },
+        false); // the errors are kept apart from the outputs, which may be gone
     return out;
 }
 
@@ -106,14 +106,39 @@ QJsonObject JobExporter::manifest(const JobRecord &job) const
     };
 }
 
-bool JobExporter::results(const JobRecord &job, QByteArray *bytes, QString *name, QString *error) const
+bool JobExporter::results(const JobRecord &job, QByteArray *bytes, QString *name, QString *missing, QString *error) const
 {
     JobDescription d;
     if (!JobDescription::fromJson(job.spec, &d, error))
         return false;
-    QTemporaryDir dir;
     const QString extension = d.format == ResultFormat::JsonLines ? QStringLiteral("jsonl") : QStringLiteral("csv");
-    const QString path = dir.filePath(QStringLiteral("results.") + extension);
+    *name = QStringLiteral("results.") + extension;
+    bytes->clear();
+    missing->clear();
+    if (!job.hasStoredResults()) {
+        const QJsonObject written = job.summary.value("outputFile").toObject();
+        const QFileInfo file(d.output);
+        if (job.isCompleted() && !written.isEmpty() && file.isFile() && file.size() == qint64(written.value("size").toDouble())
+            && file.lastModified().toMSecsSinceEpoch() == qint64(written.value("modified").toDouble())) {
+            QFile f(d.output);
+            if (f.open(QIODevice::ReadOnly)) {
+                *bytes = f.readAll();
+                return true;
+            }
+        }
+        const QString when = job.resultsDropped.toString(Qt::ISODate);
+        *missing = job.isCompleted()
+                       ? QStringLiteral("the stored results were dropped on %1, once the job completed, and its result "
+                                        "file %2 is gone or changed since; run the job again (with --keep-results to "
+                                        "keep them in the store)")
+                             .arg(when, d.output)
+                       : QStringLiteral("the stored results were dropped on %1 (pruned) before the job completed; "
+                                        "resume it to compute them again")
+                             .arg(when);
+        return true;
+    }
+    QTemporaryDir dir;
+    const QString path = dir.filePath(*name);
     // Replaying every stored batch through the engine writes exactly what the job wrote.
     qint64 storedRows = 0;
     const QMap<qint64, int> plan = m_store->batchPlan(job.id, &storedRows);
@@ -129,6 +154,7 @@ bool JobExporter::results(const JobRecord &job, QByteArray *bytes, QString *name
     {
         ResultWriter *inner;
         bool begin(const QStringList &a, const QStringList &b, QString *e) override { return inner->begin(a, b, e); }
+        bool wantsInput() const override { return inner->wantsInput(); }
         void prepare(BatchResult &r) override { inner->prepare(r); }
         bool consume(const BatchResult &r, QString *e) override
         {
@@ -155,24 +181,30 @@ bool JobExporter::results(const JobRecord &job, QByteArray *bytes, QString *name
         return false;
     }
     *bytes = file.readAll();
-    *name = QStringLiteral("results.") + extension;
     return true;
 }
 
 bool JobExporter::exportJob(const JobRecord &job, const QString &archivePath, QString *error,
-                            const QList<QPair<QString, QByteArray>> &extraFiles)
+                            const QList<QPair<QString, QByteArray>> &extraFiles, QString *note)
 {
     QByteArray resultBytes;
     QString resultName;
-    if (!results(job, &resultBytes, &resultName, error))
+    QString missing;
+    if (!results(job, &resultBytes, &resultName, &missing, error))
         return false;
+    QJsonObject manifestJson = manifest(job);
+    if (!missing.isEmpty())
+        manifestJson.insert("results", QJsonObject{{"included", false}, {"missing", missing}});
+    if (note)
+        *note = missing;
     ArchiveWriter archive;
     if (!archive.open(archivePath, error))
         return false;
     const QString root = QStringLiteral("fastmap-job-") + job.id + QLatin1Char('/');
-    bool ok = archive.add(root + resultName, resultBytes, error) && archive.add(root + QStringLiteral("errors.csv"), errorsCsv(job), error)
+    bool ok = (!missing.isEmpty() || archive.add(root + resultName, resultBytes, error))
+              && archive.add(root + QStringLiteral("errors.csv"), errorsCsv(job), error)
               && archive.add(root + QStringLiteral("joblog.csv"), jobLogCsv(job), error)
-              && archive.add(root + QStringLiteral("manifest.json"), QJsonDocument(manifest(job)).toJson(QJsonDocument::Indented), error);
+              && archive.add(root + QStringLiteral("manifest.json"), QJsonDocument(manifestJson).toJson(QJsonDocument::Indented), error);
     for (const auto &[name, data] : extraFiles)
         ok = ok && archive.add(root + name, data, error);
     return ok && archive.close(error);

@@ -13,16 +13,20 @@ class JobExporter
 public:
     JobExporter(JobStore *store, PluginCatalog *catalog) : m_store(store), m_catalog(catalog) {}
 
-    // `extraFiles` are added as they are (the GUI's plots): name -> bytes.
+    // `extraFiles` are added as they are (the GUI's plots): name -> bytes. When the results
+    // cannot be bundled (see results()), the bundle has the rest, its manifest says why, and so
+    // does `note`.
     bool exportJob(const JobRecord &job, const QString &archivePath, QString *error,
-                   const QList<QPair<QString, QByteArray>> &extraFiles = {});
+                   const QList<QPair<QString, QByteArray>> &extraFiles = {}, QString *note = nullptr);
 
     // The pieces, for tests and the GUI.
     QByteArray errorsCsv(const JobRecord &job) const;
     QByteArray jobLogCsv(const JobRecord &job) const;
     QJsonObject manifest(const JobRecord &job) const;
-    // Replays the stored results into the job's output format. Needs the dataset only for --keep-input.
-    bool results(const JobRecord &job, QByteArray *bytes, QString *name, QString *error) const;
+    // The job's results in its output format: replayed from the store while the job keeps them
+    // (needs the dataset only for --keep-input), else its result file, if it is still the one the
+    // job wrote (same size and time). Neither: true with empty `bytes` and why in `missing`.
+    bool results(const JobRecord &job, QByteArray *bytes, QString *name, QString *missing, QString *error) const;
 
 private:
     JobStore *m_store;

@@ -1,27 +1,34 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jobs/JobRecorder.h"
 
-#include "jobs/ResultCodec.h"
+#include "dataset/RecordBlock.h"
+#include "jobs/RowHash.h"
+#include "util/TableCodec.h"
 
 #include <QThread>
+#include <QtEndian>
 
 namespace fastmap {
 
 namespace {
 
-// About what the batch's inputs take in CBOR: enough for a job log, without encoding them again.
-qint64 approximateBytes(const Table &table)
-{
-    qint64 bytes = 0;
-    for (int r = 0; r < table.rowCount(); ++r) {
-        const QVariant *row = table.rowData(r);
-        for (int c = 0; c < table.columnCount(); ++c)
-            bytes += row[c].typeId() == QMetaType::QString ? 1 + row[c].toString().size() : 9;
-    }
-    return bytes;
-}
+// What prepare() leaves in BatchResult::stored for consume(): the input hash, then the blob.
+constexpr qsizetype kHashBytes = 8;
 
 } // namespace
+
+qint64 JobRecorder::inputHash(const RecordBlock &records)
+{
+    if (records.bytes.isEmpty() || records.ends.size() < std::size_t(records.count))
+        return 0;
+    RowHash h;
+    for (int i = 0; i < records.count; ++i) {
+        const std::uint32_t begin = records.begin(i);
+        h.bytes(std::string_view(records.bytes.constData() + begin, records.end(i) - begin));
+    }
+    const qint64 hash = qint64(h.result().a);
+    return hash != 0 ? hash : 1;
+}
 
 JobRecorder::JobRecorder(ResultSink *inner, const QString &storePath, const QString &jobId)
     : m_inner(inner), m_storePath(storePath), m_jobId(jobId)
@@ -38,16 +45,33 @@ bool JobRecorder::begin(const QStringList &datasetColumns, const QStringList &ou
 void JobRecorder::prepare(BatchResult &result)
 {
     m_inner->prepare(result);
-    if (!result.fromStore)
-        result.stored = ResultCodec::encodeOutput(result.output);
+    const qint64 hash = inputHash(result.batch.records);
+    if (result.fromStore) {
+        // A replayed batch whose records are not the ones it was computed from: consume() stops.
+        const auto it = m_storedInputs.constFind(result.batch.firstRow);
+        if (hash != 0 && it != m_storedInputs.cend() && *it != hash)
+            result.stored = QByteArrayLiteral("changed");
+        return;
+    }
+    QByteArray stored(kHashBytes, Qt::Uninitialized);
+    qToLittleEndian(hash, stored.data());
+    stored.append(TableCodec::encode(result.output));
+    result.stored = std::move(stored);
 }
 
 bool JobRecorder::consume(const BatchResult &result, QString *error)
 {
+    if (result.fromStore) {
+        if (!result.stored.isEmpty()) {
+            *error = QStringLiteral("the dataset changed since the job stopped: its records from element %1 on are "
+                                    "not the ones the stored results were computed from. Run it again as a new job.")
+                         .arg(result.batch.firstRow);
+            return false;
+        }
+        return m_inner->consume(result, error);
+    }
     if (!m_inner->consume(result, error))
         return false;
-    if (result.fromStore)
-        return true;
     StoredBatch b;
     b.sequence = result.batch.sequence;
     b.firstRow = result.batch.firstRow;
@@ -55,10 +79,21 @@ bool JobRecorder::consume(const BatchResult &result, QString *error)
     b.executor = result.executor;
     b.startNs = result.startNs;
     b.durationNs = result.durationNs;
-    b.bytesIn = approximateBytes(result.batch.rows);
-    b.outputs = result.stored.isEmpty() ? ResultCodec::encodeOutput(result.output) : result.stored;
+    const RecordBlock &records = result.batch.records;
+    // The raw records and a line break each; a generated element counts as its 8-byte integer.
+    b.bytesIn = records.bytes.isEmpty() ? 8 * qint64(b.rows) : records.bytes.size() + records.count;
+    QByteArray encoded;
+    if (result.stored.size() > kHashBytes) {
+        b.inputHash = qFromLittleEndian<qint64>(result.stored.constData());
+        // A view: `result` outlives the insert.
+        b.outputs = QByteArray::fromRawData(result.stored.constData() + kHashBytes, result.stored.size() - kHashBytes);
+    } else {
+        b.inputHash = inputHash(records); // prepare() was not called
+        b.outputs = TableCodec::encode(result.output);
+    }
     b.bytesOut = b.outputs.size();
     b.failures = result.output.failedCount();
+    b.errors = JobStore::encodeErrors(result.output);
     if (!m_store) {
         m_store = std::make_unique<JobStore>(m_storePath);
         if (!m_store->open(error))
@@ -85,7 +120,7 @@ int JobStoreResults::plannedRows(qint64 firstRow) const
     return m_plan.value(firstRow, 0);
 }
 
-bool JobStoreResults::load(qint64 firstRow, int rows, int outputColumns, BatchOutput *output)
+bool JobStoreResults::load(qint64 firstRow, int rows, const std::vector<ColumnType> &outputTypes, BatchOutput *output)
 {
     if (m_plan.value(firstRow, 0) != rows)
         return false;
@@ -102,7 +137,9 @@ bool JobStoreResults::load(qint64 firstRow, int rows, int outputColumns, BatchOu
         }
     }
     QByteArray blob;
-    return store->readBatchOutputs(m_jobId, firstRow, &blob) && ResultCodec::decodeOutput(blob, rows, outputColumns, output);
+    QString error;
+    // A blob of another shape (another output type, a damaged row) is refused: the batch is computed again.
+    return store->readBatchOutputs(m_jobId, firstRow, &blob) && TableCodec::decode(blob, outputTypes, rows, output, &error);
 }
 
 } // namespace fastmap

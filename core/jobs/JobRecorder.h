@@ -13,8 +13,13 @@
 
 namespace fastmap {
 
-// Stores every batch of a job as it is delivered (in order, one transaction each), and passes
-// it on to the result file. Batches replayed from the store are not stored again.
+struct RecordBlock;
+
+// Stores every batch of a job as it is delivered, and passes it on to the result file. The
+// encoding (TableCodec: a copy per column, not a value each) happens in prepare(), on the
+// executor threads; consume() only writes the blob, its errors and its job-log line in one
+// transaction. Batches replayed from the store are not stored again, but their records are
+// checked against the hash stored with them, so a resume never mixes results of another input.
 class JobRecorder : public ResultSink
 {
 public:
@@ -23,16 +28,24 @@ public:
     JobRecorder(ResultSink *inner, const QString &storePath, const QString &jobId);
     ~JobRecorder() override;
 
+    // On resume: the stored batches' input hashes (JobStore::inputHashes).
+    void setStoredInputs(const QMap<qint64, qint64> &hashes) { m_storedInputs = hashes; }
+
     bool begin(const QStringList &datasetColumns, const QStringList &outputColumns, QString *error) override;
+    bool wantsInput() const override { return m_inner->wantsInput(); }
     void prepare(BatchResult &result) override;
     bool consume(const BatchResult &result, QString *error) override;
     bool finish(bool complete, QString *error) override;
+
+    // The records' bytes and boundaries, hashed; 0 for generated input, which has no bytes.
+    static qint64 inputHash(const RecordBlock &records);
 
 private:
     ResultSink *m_inner;
     QString m_storePath;
     std::unique_ptr<JobStore> m_store;
     QString m_jobId;
+    QMap<qint64, qint64> m_storedInputs; // read only once the job runs
 };
 
 // A job's stored batches, read back for a resume. Each thread reads through its own connection.
@@ -43,7 +56,7 @@ public:
     ~JobStoreResults() override;
 
     int plannedRows(qint64 firstRow) const override;
-    bool load(qint64 firstRow, int rows, int outputColumns, BatchOutput *output) override;
+    bool load(qint64 firstRow, int rows, const std::vector<ColumnType> &outputTypes, BatchOutput *output) override;
 
 private:
     QString m_storePath;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jobs/JobStore.h"
 
+#include "jobs/SqliteSpace.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -39,12 +41,18 @@ JobRecord recordFrom(const QSqlQuery &q)
     job.summary = parseObject(q.value(5));
     job.elements = q.value(6).toLongLong();
     job.failed = q.value(7).toLongLong();
+    if (const qint64 dropped = q.value(8).toLongLong(); dropped > 0)
+        job.resultsDropped = QDateTime::fromMSecsSinceEpoch(dropped);
+    job.storedBytes = q.value(9).toLongLong();
     return job;
 }
 
+// length() of a blob reads its size, not its pages.
 const char *const kJobColumns = "j.id, j.created, j.updated, j.state, j.spec, j.summary, "
                                 "(SELECT COALESCE(SUM(rows), 0) FROM batches b WHERE b.job_id = j.id), "
-                                "(SELECT COALESCE(SUM(failures), 0) FROM batches b WHERE b.job_id = j.id)";
+                                "(SELECT COALESCE(SUM(failures), 0) FROM batches b WHERE b.job_id = j.id), "
+                                "j.results_dropped, "
+                                "(SELECT COALESCE(SUM(length(outputs)), 0) FROM batches b WHERE b.job_id = j.id)";
 
 } // namespace
 
@@ -57,11 +65,16 @@ QString JobRecord::currentState() const
     return state;
 }
 
+bool JobRecord::isCompleted() const
+{
+    return state == QLatin1String("completed") || state == QLatin1String("completed with failures");
+}
+
 qint64 JobRecord::totalElements() const
 {
     if (summary.contains(QLatin1String("total")))
         return qint64(summary.value("total").toDouble());
-    if (state == QLatin1String("completed") || state == QLatin1String("completed with failures"))
+    if (isCompleted())
         return qint64(summary.value("elements").toDouble());
     // A generated range says its size; a file's is known once a run has read it.
     const QString in = input();
@@ -111,14 +124,19 @@ bool JobStore::open(QString *error)
     }
     QSqlQuery q(db);
     const char *const statements[] = {
+        // Before the first table, or it cannot be chosen without a VACUUM (see SqliteSpace).
+        "PRAGMA auto_vacuum=INCREMENTAL",
         "PRAGMA journal_mode=WAL",
+        "PRAGMA journal_size_limit=67108864",
         "PRAGMA foreign_keys=ON",
         "CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, created INTEGER NOT NULL, updated INTEGER NOT NULL, "
-        "state TEXT NOT NULL, spec TEXT NOT NULL, summary TEXT NOT NULL DEFAULT '{}')",
+        "state TEXT NOT NULL, spec TEXT NOT NULL, summary TEXT NOT NULL DEFAULT '{}', "
+        "results_dropped INTEGER NOT NULL DEFAULT 0)",
         "CREATE TABLE IF NOT EXISTS batches (job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, "
         "seq INTEGER NOT NULL, first_row INTEGER NOT NULL, rows INTEGER NOT NULL, executor TEXT NOT NULL, "
         "start_ns INTEGER NOT NULL, duration_ns INTEGER NOT NULL, bytes_in INTEGER NOT NULL, bytes_out INTEGER NOT NULL, "
-        "failures INTEGER NOT NULL, outputs BLOB NOT NULL, PRIMARY KEY (job_id, first_row))",
+        "failures INTEGER NOT NULL, outputs BLOB NOT NULL, errors BLOB, input_hash INTEGER, "
+        "PRIMARY KEY (job_id, first_row))",
     };
     for (const char *sql : statements) {
         if (!q.exec(QString::fromLatin1(sql))) {
@@ -126,7 +144,7 @@ bool JobStore::open(QString *error)
             return false;
         }
     }
-    return true;
+    return migrate(error);
 }
 
 bool JobStore::create(const JobRecord &job, QString *error)
@@ -178,7 +196,8 @@ bool JobStore::appendBatch(const QString &id, const StoredBatch &b, QString *err
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral("INSERT OR REPLACE INTO batches (job_id, seq, first_row, rows, executor, start_ns, duration_ns, "
-                             "bytes_in, bytes_out, failures, outputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                             "bytes_in, bytes_out, failures, outputs, errors, input_hash) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(id);
     q.addBindValue(b.sequence);
     q.addBindValue(b.firstRow);
@@ -189,8 +208,10 @@ bool JobStore::appendBatch(const QString &id, const StoredBatch &b, QString *err
     q.addBindValue(b.bytesIn);
     q.addBindValue(b.bytesOut);
     q.addBindValue(b.failures);
-    q.addBindValue(b.outputs);
-    if (!q.exec()) { // autocommit: one transaction per batch
+    q.addBindValue(b.outputs.isNull() ? QByteArray("") : b.outputs);
+    q.addBindValue(b.errors.isEmpty() ? QVariant(QMetaType::fromType<QByteArray>()) : QVariant(b.errors));
+    q.addBindValue(b.inputHash != 0 ? QVariant(b.inputHash) : QVariant(QMetaType::fromType<qint64>()));
+    if (!q.exec()) { // autocommit: one transaction per batch, its outputs and its errors
         *error = QStringLiteral("cannot store a batch of job %1: %2").arg(id, q.lastError().text());
         return false;
     }
@@ -246,6 +267,7 @@ bool JobStore::remove(const QString &id, QString *error)
         *error = QStringLiteral("cannot remove job %1: %2").arg(id, q.lastError().text());
         return false;
     }
+    SqliteSpace::reclaim(db);
     return true;
 }
 
@@ -253,8 +275,8 @@ bool JobStore::forEachBatch(const QString &id, const std::function<bool(const St
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT seq, first_row, rows, executor, start_ns, duration_ns, bytes_in, bytes_out, failures, %1 "
-                             "FROM batches WHERE job_id = ? ORDER BY first_row")
+    q.prepare(QStringLiteral("SELECT seq, first_row, rows, executor, start_ns, duration_ns, bytes_in, bytes_out, failures, %1, "
+                             "errors, input_hash, length(outputs) FROM batches WHERE job_id = ? ORDER BY first_row")
                   .arg(withOutputs ? QStringLiteral("outputs") : QStringLiteral("NULL")));
     q.addBindValue(id);
     if (!q.exec())
@@ -271,6 +293,9 @@ bool JobStore::forEachBatch(const QString &id, const std::function<bool(const St
         b.bytesOut = q.value(7).toLongLong();
         b.failures = q.value(8).toInt();
         b.outputs = q.value(9).toByteArray();
+        b.errors = q.value(10).toByteArray();
+        b.inputHash = q.value(11).toLongLong();
+        b.storedBytes = q.value(12).toLongLong();
         if (!visit(b))
             break;
     }
@@ -284,8 +309,8 @@ QMap<qint64, int> JobStore::batchPlan(const QString &id, qint64 *storedRows) con
     forEachBatch(
         id,
         [&](const StoredBatch &b) {
-            if (b.firstRow != next)
-                return false; // only the contiguous prefix counts
+            if (b.firstRow != next || b.storedBytes == 0)
+                return false; // only the contiguous prefix of stored outputs counts
             plan.insert(b.firstRow, b.rows);
             next += b.rows;
             return true;
@@ -294,6 +319,20 @@ QMap<qint64, int> JobStore::batchPlan(const QString &id, qint64 *storedRows) con
     if (storedRows)
         *storedRows = next;
     return plan;
+}
+
+QMap<qint64, qint64> JobStore::inputHashes(const QString &id) const
+{
+    QMap<qint64, qint64> hashes;
+    forEachBatch(
+        id,
+        [&](const StoredBatch &b) {
+            if (b.inputHash != 0)
+                hashes.insert(b.firstRow, b.inputHash);
+            return true;
+        },
+        false);
+    return hashes;
 }
 
 bool JobStore::readBatchOutputs(const QString &id, qint64 firstRow, QByteArray *outputs) const
@@ -305,7 +344,37 @@ bool JobStore::readBatchOutputs(const QString &id, qint64 firstRow, QByteArray *
     if (!q.exec() || !q.next())
         return false;
     *outputs = q.value(0).toByteArray();
+    return !outputs->isEmpty();
+}
+
+bool JobStore::truncateBatches(const QString &id, qint64 firstRow, QString *error)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    QSqlQuery q(db);
+    db.transaction();
+    q.prepare(QStringLiteral("DELETE FROM batches WHERE job_id = ? AND first_row >= ?"));
+    q.addBindValue(id);
+    q.addBindValue(firstRow);
+    bool ok = q.exec();
+    q.prepare(QStringLiteral("UPDATE jobs SET results_dropped = 0 WHERE id = ?"));
+    q.addBindValue(id);
+    ok = ok && q.exec();
+    if (!ok || !db.commit()) {
+        db.rollback();
+        *error = QStringLiteral("cannot update job %1: %2").arg(id, q.lastError().text());
+        return false;
+    }
     return true;
+}
+
+qint64 JobStore::usedBytes() const
+{
+    return SqliteSpace::usedBytes(QSqlDatabase::database(m_connection));
+}
+
+qint64 JobStore::fileBytes() const
+{
+    return SqliteSpace::fileBytes(m_path);
 }
 
 } // namespace fastmap

@@ -27,6 +27,16 @@ RecordedRun::Refusal RecordedRun::prepare(JobDescription &d, const QString &resu
         *error = QStringLiteral("no function \"%1\" is installed").arg(d.spec.functionId);
         return Refusal::NoFunction;
     }
+    QVariantMap bound;
+    QString bindError;
+    if (ParameterBinder::bind(*info, d.spec.params, &bound, &bindError))
+        d.spec.params = bound; // typed, so the record and the manifest say 100, not "100"
+    d.pid = QCoreApplication::applicationPid();
+    m_output = d.output;
+    m_keepResults = d.keepResults;
+    if (!m_record && resumeId.isEmpty())
+        return Refusal::None; // nothing is stored, so nothing needs the fingerprint
+
     DatasetFingerprint fingerprint;
     if (!DatasetFingerprint::of(d.spec.input, &fingerprint, error))
         return Refusal::Input;
@@ -49,14 +59,9 @@ RecordedRun::Refusal RecordedRun::prepare(JobDescription &d, const QString &resu
             return Refusal::Input;
         }
     }
-    QVariantMap bound;
-    QString bindError;
-    if (ParameterBinder::bind(*info, d.spec.params, &bound, &bindError))
-        d.spec.params = bound; // typed, so the record and the manifest say 100, not "100"
     d.functionVersion = info->version;
     d.pluginSha256 = pluginSha;
     d.dataset = fingerprint;
-    d.pid = QCoreApplication::applicationPid();
 
     QString storeError;
     m_recording = m_store.open(&storeError);
@@ -75,8 +80,11 @@ RecordedRun::Refusal RecordedRun::prepare(JobDescription &d, const QString &resu
         if (!m_store.create(record, error))
             return Refusal::Store;
     } else {
-        m_stored = std::make_unique<JobStoreResults>(m_store.path(), m_jobId,
-                                                     m_store.batchPlan(m_jobId, &m_storedRows));
+        const QMap<qint64, int> plan = m_store.batchPlan(m_jobId, &m_storedRows);
+        // Batches past the replayable prefix (dropped, or after a gap) are computed again.
+        m_store.truncateBatches(m_jobId, m_storedRows, &storeError);
+        m_storedInputs = m_store.inputHashes(m_jobId);
+        m_stored = std::make_unique<JobStoreResults>(m_store.path(), m_jobId, plan);
         m_store.setState(m_jobId, QStringLiteral("running"), {}, &storeError);
         m_store.setSpec(m_jobId, d.toJson(), &storeError); // it names this process now
     }
@@ -103,6 +111,7 @@ ResultSink *RecordedRun::sink(ResultSink *file)
     if (!m_recording)
         return file;
     m_recorder = std::make_unique<JobRecorder>(file, m_store.path(), m_jobId);
+    m_recorder->setStoredInputs(m_storedInputs);
     return m_recorder.get();
 }
 
@@ -126,12 +135,31 @@ void RecordedRun::finish(const JobSummary &summary)
 {
     if (m_cache)
         m_cache->evict();
+    if (!m_recording)
+        return;
     QString error;
     QJsonObject recorded = summaryToJson(summary);
     if (m_total >= 0)
         recorded.insert("total", double(m_total));
-    if (m_recording)
-        m_store.setState(m_jobId, jobStatusName(summary.status), recorded, &error);
+    const bool completed = summary.status == JobStatus::Completed || summary.status == JobStatus::CompletedWithFailures;
+    const QFileInfo output(m_output);
+    const bool inPlace = completed && m_output != QLatin1String("-") && output.isFile();
+    if (inPlace) // export bundles this file once the stored results are gone, if it is still this one
+        recorded.insert("outputFile", QJsonObject{{"size", double(output.size())},
+                                                  {"modified", double(output.lastModified().toMSecsSinceEpoch())}});
+    m_store.setState(m_jobId, jobStatusName(summary.status), recorded, &error);
+    applyRetention(summary);
+}
+
+void RecordedRun::applyRetention(const JobSummary &summary)
+{
+    QString error;
+    const bool completed = summary.status == JobStatus::Completed || summary.status == JobStatus::CompletedWithFailures;
+    // Written to standard output, the store holds the only copy: it stays (under the cap).
+    if (completed && !m_keepResults && m_output != QLatin1String("-") && QFileInfo(m_output).isFile())
+        m_resultsDropped = m_store.dropResults({m_jobId}, &error);
+    if (m_storeLimit >= 0)
+        m_pruned = m_store.enforceLimit(m_storeLimit, &error, m_jobId); // this job is not pruned by its own run
 }
 
 QJsonObject RecordedRun::summaryToJson(const JobSummary &s)

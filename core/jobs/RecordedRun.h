@@ -19,9 +19,10 @@ struct JobSummary;
 // Everything that makes one run of the engine a durable job, for fastmap-cli and the desktop
 // app alike: it completes the description (plugin hash, dataset fingerprint, typed params, this
 // process), refuses a resume whose plugin or dataset changed, creates or reopens the job's row,
-// wraps the caller's sink in a JobRecorder, opens the cache and records the final state.
-// Printing, progress and the charges question stay with the caller. One instance per run, used
-// from one thread.
+// wraps the caller's sink in a JobRecorder, opens the cache and records the final state. Once a
+// job completed and its result file is in place, its stored results are dropped (unless it keeps
+// them), and the store is held under its size cap. Printing, progress and the charges question
+// stay with the caller. One instance per run, used from one thread.
 class RecordedRun
 {
 public:
@@ -39,6 +40,13 @@ public:
 
     // A new job's id, chosen up front so that a caller can name files after it.
     QString jobId() const { return m_jobId; }
+
+    // --no-record: the job runs without the store at all: no job row, nothing to resume. Call
+    // before prepare().
+    void setRecord(bool record) { m_record = record; }
+    // The store's size cap (JobStore::enforceLimit after the run); < 0: none.
+    void setStoreLimit(qint64 bytes) { m_storeLimit = bytes; }
+    qint64 storeLimit() const { return m_storeLimit; }
 
     // Gets ready to run `description` as a new job, or with `resumeId` to finish that job.
     // Returns Refusal::None, or why not with a message in `error`. When the store cannot be
@@ -63,8 +71,13 @@ public:
     void recordTotal(qint64 total);
     // The engine refused to start: a new job that never ran is removed again.
     void abandon();
-    // The engine finished: evicts the cache and stores the job's final state and summary.
+    // The engine finished: evicts the cache, stores the job's final state and summary, drops the
+    // stored results of a completed job whose result file is in place (unless --keep-results)
+    // and prunes older jobs beyond the size cap.
     void finish(const JobSummary &summary);
+    // After finish(): whether this job's results were dropped, and which older jobs' were pruned.
+    bool resultsDropped() const { return m_resultsDropped; }
+    QList<JobRecord> pruned() const { return m_pruned; }
 
     static QJsonObject summaryToJson(const JobSummary &summary);
 
@@ -73,11 +86,20 @@ public:
     static bool loadForResume(const JobRecord &job, JobDescription *description, QString *error);
 
 private:
+    void applyRetention(const JobSummary &summary);
+
     PluginCatalog *m_catalog;
     JobStore m_store;
     QString m_jobId;
     QString m_resumeId;
+    bool m_record = true;
+    qint64 m_storeLimit = JobStore::kDefaultLimitBytes;
     bool m_recording = false;
+    bool m_resultsDropped = false;
+    QList<JobRecord> m_pruned;
+    QString m_output;
+    bool m_keepResults = false;
+    QMap<qint64, qint64> m_storedInputs;
     qint64 m_storedRows = 0;
     qint64 m_total = -1;
     QStringList m_warnings;
