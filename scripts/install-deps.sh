@@ -2,7 +2,7 @@
 # Installs every Debian 12 package needed to build, test, package and benchmark Fastmap Desktop.
 # (The last line is for the package and its checks: dpkg-shlibdeps and file for CPack,
 # desktop-file-validate, appstreamcli, man page linting and rendering, systemd-analyze verify;
-# see scripts/package-test.sh.)
+# see scripts/package-test.sh. The line above it is only for bench/e2e.sh's peers: pandas, numpy, GNU time.)
 # Run as root. Safe to run again.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
@@ -15,6 +15,7 @@ packages="
   qtkeychain-qt6-dev libarchive-dev
   libtbb-dev clang libclang-rt-dev
   xvfb xauth unzip zstd openssl bsdutils
+  python3-pandas python3-numpy time
   dpkg-dev file desktop-file-utils appstream mandoc man-db groff-base systemd
 "
 missing=""
