@@ -4,10 +4,9 @@
 // The work done by the demo.work function, header-only so that benchmarks can run exactly the
 // same computation in other implementations. Everything here is pure and thread-safe.
 //
-//   seed  = FNV-1a 64 of the value's UTF-8 text
-//           (integers: their decimal text, e.g. "-42"; strings: QString::toUtf8(), where an
-//           unpaired surrogate becomes '?'; anything else: QVariant::toString(), so the double
-//           2.5 is "2.5" and 2.0 is "2")
+//   seed  = FNV-1a 64 of the value's text as UTF-8 bytes (the input is declared "any", so the
+//           host hands it over as text: a file's field as written, a range element as its
+//           decimal digits, e.g. "-42"; demoWorkSeedInteger() gives the same seed from the number)
 //   state = seed, then `iterations` times:
 //             state += 0x9e3779b97f4a7c15
 //             z = state
@@ -22,9 +21,9 @@
 #include <QChar>
 #include <QString>
 #include <QStringView>
-#include <QVariant>
 
 #include <cstddef>
+#include <string_view>
 
 namespace fastmap::demo {
 
@@ -107,19 +106,10 @@ inline quint64 demoWorkSeedText(QStringView text)
     return hash;
 }
 
-// Seed of any input value. Integers and strings take allocation-free paths.
-inline quint64 demoWorkSeed(const QVariant &value)
+// Seed of a text given as UTF-8 bytes, as the host passes an "any" input: the plugin's hot path.
+inline quint64 demoWorkSeedBytes(std::string_view utf8)
 {
-    switch (value.typeId()) {
-    case QMetaType::LongLong: return demoWorkSeedInteger(value.toLongLong());
-    case QMetaType::Int: return demoWorkSeedInteger(value.toInt());
-    case QMetaType::UInt: return demoWorkSeedUnsigned(value.toUInt());
-    case QMetaType::ULongLong: return demoWorkSeedUnsigned(value.toULongLong());
-    case QMetaType::QString:
-        // Read the stored string in place: no copy, and no reference-count traffic between threads.
-        return demoWorkSeedText(*static_cast<const QString *>(value.constData()));
-    default: return demoWorkSeedText(value.toString());
-    }
+    return fnv1a64(utf8.data(), utf8.size());
 }
 
 // `iterations` rounds of the splitmix64 finaliser, each fed with the previous round's output.
@@ -142,23 +132,28 @@ inline quint64 demoWorkHash(quint64 seed, qint64 iterations)
     return state;
 }
 
-// The hash as 16 lowercase hexadecimal digits; the returned string is the only allocation.
-inline QString demoWorkHex(quint64 hash)
+// Writes the hash as exactly 16 lowercase hexadecimal digits to out[0..15], without allocating.
+inline void demoWorkHexTo(quint64 hash, char *out)
 {
     static constexpr char digits[] = "0123456789abcdef";
-    QString text(16, Qt::Uninitialized);
-    QChar *out = text.data();
     for (int i = 15; i >= 0; --i) {
-        out[i] = QLatin1Char(digits[hash & 0xf]);
+        out[i] = digits[hash & 0xf];
         hash >>= 4;
     }
-    return text;
 }
 
-// The whole per-element computation of demo.work.
-inline QString demoWork(const QVariant &value, qint64 iterations)
+// The hash as 16 lowercase hexadecimal digits, as a QString (for tests and other callers off the hot path).
+inline QString demoWorkHex(quint64 hash)
 {
-    return demoWorkHex(demoWorkHash(demoWorkSeed(value), iterations));
+    char text[16];
+    demoWorkHexTo(hash, text);
+    return QString::fromLatin1(text, 16);
+}
+
+// The whole per-element computation of demo.work, from the value's UTF-8 text.
+inline QString demoWork(std::string_view utf8, qint64 iterations)
+{
+    return demoWorkHex(demoWorkHash(demoWorkSeedBytes(utf8), iterations));
 }
 
 } // namespace fastmap::demo

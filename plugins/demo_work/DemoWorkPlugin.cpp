@@ -8,8 +8,9 @@ namespace fastmap::plugins {
 
 namespace {
 
-// A batch function: every input is valid, so there is nothing to fail per element and the loop
-// needs no exception handling. The output string is the only allocation per element.
+// A batch function, so that the engine's overhead benchmarks (down to 0.1 us per element) pay
+// no virtual call and no exception frame per element. The input is "any", so it arrives as
+// UTF-8 text; the hash is written straight into the output table's buffer.
 class DemoWorkFunction final : public fastmap::Function
 {
 public:
@@ -19,8 +20,15 @@ public:
     {
         fastmap::Table &out = output.values();
         const int rows = input.rowCount();
-        for (int row = 0; row < rows; ++row)
-            out.at(row, 0) = fastmap::demo::demoWork(input.at(row, 0), m_iterations);
+        out.buffer().reserve(qsizetype(rows) * 16);
+        char hex[16];
+        for (int row = 0; row < rows; ++row) {
+            if (output.failed(row))
+                continue;
+            const quint64 seed = fastmap::demo::demoWorkSeedBytes(input.text(0, row));
+            fastmap::demo::demoWorkHexTo(fastmap::demo::demoWorkHash(seed, m_iterations), hex);
+            out.setText(0, row, std::string_view(hex, sizeof hex));
+        }
     }
 
 private:

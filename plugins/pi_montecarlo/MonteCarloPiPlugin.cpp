@@ -53,17 +53,17 @@ public:
     explicit MonteCarloPiFunction(qint64 samples) : m_samples(samples) {}
 
 protected:
-    void processElement(const QVariant *in, QVariant *out) const override
+    void processElement(const fastmap::InputRow &in, fastmap::OutputRow &out) const override
     {
-        Xoshiro256StarStar random(quint64(fastmap::toInteger(in[0], "seed")));
+        Xoshiro256StarStar random(quint64(in.integer(0)));
         qint64 inside = 0;
         for (qint64 i = 0; i < m_samples; ++i) {
             const double x = random.nextDouble();
             const double y = random.nextDouble();
             inside += (x * x + y * y < 1.0) ? 1 : 0; // branch-free: the outcome is unpredictable
         }
-        out[0] = 4.0 * double(inside) / double(m_samples);
-        out[1] = inside;
+        out.setNumber(0, 4.0 * double(inside) / double(m_samples));
+        out.setInteger(1, inside);
     }
 
 private:

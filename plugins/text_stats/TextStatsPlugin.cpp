@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "TextStatsPlugin.h"
 
+#include <QChar>
+
+#include <cstddef>
+#include <string_view>
+
 namespace fastmap::plugins {
 
 namespace {
@@ -12,19 +17,62 @@ struct TextStats
     qint64 lines = 0;
 };
 
-TextStats measure(QStringView text)
+// Decodes the code point that starts at utf8[i] and moves i past it. The host hands over valid
+// UTF-8; should a caller not, a malformed byte counts as one U+FFFD of its own. A surrogate
+// encoded on its own (as Qt writes an unpaired one) is one code point, like any other.
+char32_t nextCodePoint(std::string_view utf8, std::size_t &i)
+{
+    const auto lead = static_cast<unsigned char>(utf8[i]);
+    if (lead < 0x80) {
+        ++i;
+        return lead;
+    }
+    // The sequence's length from its lead byte, and the smallest code point that needs it.
+    std::size_t length = 0;
+    char32_t smallest = 0;
+    if ((lead & 0xe0) == 0xc0) {
+        length = 2;
+        smallest = 0x80;
+    } else if ((lead & 0xf0) == 0xe0) {
+        length = 3;
+        smallest = 0x800;
+    } else if ((lead & 0xf8) == 0xf0) {
+        length = 4;
+        smallest = 0x10000;
+    } else {
+        ++i;
+        return 0xfffd;
+    }
+    char32_t c = lead & (0x7f >> length);
+    if (utf8.size() - i < length) {
+        ++i;
+        return 0xfffd;
+    }
+    for (std::size_t k = 1; k < length; ++k) {
+        const auto next = static_cast<unsigned char>(utf8[i + k]);
+        if ((next & 0xc0) != 0x80) {
+            ++i;
+            return 0xfffd;
+        }
+        c = (c << 6) | (next & 0x3f);
+    }
+    if (c < smallest || c > 0x10ffff) { // overlong or out of Unicode
+        ++i;
+        return 0xfffd;
+    }
+    i += length;
+    return c;
+}
+
+// One pass over the UTF-8 bytes, without decoding into a QString first.
+TextStats measure(std::string_view utf8)
 {
     TextStats stats;
     bool inWord = false;
     bool endsWithBreak = false;
-    const qsizetype size = text.size();
-    for (qsizetype i = 0; i < size; ++i) {
-        // Decode one code point; an unpaired surrogate counts as one code point of its own.
-        char32_t c = text[i].unicode();
-        if (QChar::isHighSurrogate(c) && i + 1 < size && text[i + 1].isLowSurrogate()) {
-            c = QChar::surrogateToUcs4(char16_t(c), text[i + 1].unicode());
-            ++i;
-        }
+    const std::size_t size = utf8.size();
+    for (std::size_t i = 0; i < size;) {
+        const char32_t c = nextCodePoint(utf8, i);
         ++stats.characters;
 
         if (QChar::isSpace(c)) {
@@ -35,7 +83,7 @@ TextStats measure(QStringView text)
         }
 
         // "\r\n" is one break: count its '\n' and let the '\r' before it pass.
-        const bool isBreak = c == u'\n' || (c == u'\r' && !(i + 1 < size && text[i + 1] == u'\n'));
+        const bool isBreak = c == U'\n' || (c == U'\r' && !(i < size && utf8[i] == '\n'));
         if (isBreak)
             ++stats.lines;
         endsWithBreak = isBreak;
@@ -48,16 +96,12 @@ TextStats measure(QStringView text)
 class TextStatsFunction final : public fastmap::ElementFunction
 {
 protected:
-    void processElement(const QVariant *in, QVariant *out) const override
+    void processElement(const fastmap::InputRow &in, fastmap::OutputRow &out) const override
     {
-        TextStats stats;
-        if (in[0].typeId() == QMetaType::QString) // read in place, without touching the reference count
-            stats = measure(*static_cast<const QString *>(in[0].constData()));
-        else
-            stats = measure(in[0].toString());
-        out[0] = stats.words;
-        out[1] = stats.characters;
-        out[2] = stats.lines;
+        const TextStats stats = measure(in.text(0)); // a null text is empty: 0, 0, 0
+        out.setInteger(0, stats.words);
+        out.setInteger(1, stats.characters);
+        out.setInteger(2, stats.lines);
     }
 };
 
