@@ -2,8 +2,8 @@
 #pragma once
 
 // Helpers shared by the function plugin tests: loading a plugin file, checking its metadata
-// against the documented schema (docs/plugins.md), running a function on a table, and running
-// one function from several threads at once.
+// against the documented schema (docs/plugins.md), building typed input tables, running a
+// function on a table the way the host does, and running one function from several threads at once.
 
 #include <fastmap/FunctionPlugin.h>
 
@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QPluginLoader>
 #include <QRegularExpression>
 #include <QSet>
@@ -62,7 +63,7 @@ inline QStringList metadataProblems(const QJsonObject &meta)
     nonEmptyString(meta, "title", "metadata");
     nonEmptyString(meta, "description", "metadata");
 
-    static const QStringList columnTypes{"number", "integer", "string", "any"};
+    static const QStringList columnTypes{"number", "integer", "boolean", "string", "any"};
     for (const char *list : {"inputs", "outputs"}) {
         const QString where = QLatin1String(list);
         const QJsonArray columns = meta.value(where).toArray();
@@ -179,38 +180,86 @@ inline void loadFunctionPlugin(QPluginLoader &loader, const QString &file, const
     QVERIFY2(plugin, "the plugin does not implement fastmap::FunctionPlugin");
 }
 
-// A table with one column holding `values`.
-inline Table columnTable(const QVariantList &values)
+// The column type of a metadata type, as the host maps it: "number" is Float64, "integer" Int64,
+// "boolean" Bool, "string" and "any" Text.
+inline ColumnType columnType(const QString &type)
 {
-    Table table(1, int(values.size()));
-    for (int row = 0; row < values.size(); ++row)
-        table.set(row, 0, values[row]);
-    return table;
+    if (type == QLatin1String("number"))
+        return ColumnType::Float64;
+    if (type == QLatin1String("integer"))
+        return ColumnType::Int64;
+    if (type == QLatin1String("boolean"))
+        return ColumnType::Bool;
+    return ColumnType::Text;
 }
 
-// A table with one row per entry of `rows`.
-inline Table rowTable(int columns, const QList<QVariantList> &rows)
+// The column types of an "inputs" or "outputs" array, in order.
+inline std::vector<ColumnType> columnTypes(const QJsonObject &meta, const char *list)
 {
-    Table table(columns, int(rows.size()));
+    std::vector<ColumnType> types;
+    for (const QJsonValue &value : meta.value(QLatin1String(list)).toArray())
+        types.push_back(columnType(value.toObject().value("type").toString()));
+    return types;
+}
+
+// A typed table with one row per entry of `rows`, standing in for the host's conversion of a
+// dataset's fields: each value is converted to its column's type with QVariant's conversions
+// (the tests give values that convert), and an invalid QVariant is a null.
+inline Table typedTable(const std::vector<ColumnType> &types, const QList<QVariantList> &rows)
+{
+    Table table(types, int(rows.size()));
     for (int row = 0; row < rows.size(); ++row) {
-        for (int column = 0; column < columns; ++column)
-            table.set(row, column, rows[row].value(column));
+        for (int column = 0; column < table.columnCount(); ++column) {
+            const QVariant value = rows[row].value(column);
+            const auto r = std::size_t(row);
+            if (!value.isValid()) {
+                table.setNull(column, row);
+                continue;
+            }
+            switch (table.type(column)) {
+            case ColumnType::Float64: table.doubles(column)[r] = value.toDouble(); break;
+            case ColumnType::Int64: table.integers(column)[r] = value.toLongLong(); break;
+            case ColumnType::Bool: table.bools(column)[r] = value.toBool() ? 1 : 0; break;
+            case ColumnType::Text: table.setText(column, row, value.toString()); break;
+            }
+        }
     }
     return table;
 }
 
-// Runs `function` on `input` the way the host does: output pre-sized, one row per element.
-inline BatchOutput run(const Function &function, const Table &input, int outputColumns)
+// A typed table with one column of `type` holding `values`.
+inline Table columnTable(ColumnType type, const QVariantList &values)
 {
-    BatchOutput output(outputColumns, input.rowCount());
+    QList<QVariantList> rows;
+    for (const QVariant &value : values)
+        rows << QVariantList{value};
+    return typedTable({type}, rows);
+}
+
+// Runs `function` on `input` the way the host does: output pre-sized, one row per element and
+// one column per output type, and the elements whose input did not convert (`inputErrors`, by
+// row) already failed, so the function must leave their messages alone.
+inline BatchOutput run(const Function &function, const Table &input,
+                       const std::vector<ColumnType> &outputTypes, const QMap<int, QString> &inputErrors = {})
+{
+    BatchOutput output(outputTypes, input.rowCount());
+    for (auto it = inputErrors.cbegin(); it != inputErrors.cend(); ++it)
+        output.fail(it.key(), it.value());
     function.process(input, output);
     return output;
 }
 
-// The first difference between two outputs, or an empty string when they are equal.
+// One output value as a QVariant (invalid for a failed element or a null), for comparisons.
+inline QVariant outputValue(const BatchOutput &output, int row, int column)
+{
+    return output.failed(row) ? QVariant() : output.values().value(row, column);
+}
+
+// The first difference between two outputs, or an empty string when they are equal. The values
+// of failed elements are ignored, as the host ignores them.
 inline QString difference(const BatchOutput &a, const BatchOutput &b)
 {
-    if (a.rowCount() != b.rowCount() || a.values().columnCount() != b.values().columnCount())
+    if (a.rowCount() != b.rowCount() || a.values().types() != b.values().types())
         return QStringLiteral("shape differs");
     if (a.failedCount() != b.failedCount())
         return QStringLiteral("failed count %1 != %2").arg(a.failedCount()).arg(b.failedCount());
@@ -218,8 +267,8 @@ inline QString difference(const BatchOutput &a, const BatchOutput &b)
         if (a.failed(row) != b.failed(row) || a.error(row) != b.error(row))
             return QStringLiteral("row %1: error '%2' != '%3'").arg(row).arg(a.error(row), b.error(row));
         for (int column = 0; column < a.values().columnCount(); ++column) {
-            const QVariant &x = a.values().at(row, column);
-            const QVariant &y = b.values().at(row, column);
+            const QVariant x = outputValue(a, row, column);
+            const QVariant y = outputValue(b, row, column);
             if (x.typeId() != y.typeId() || x != y)
                 return QStringLiteral("row %1 column %2: '%3' != '%4'")
                     .arg(row)
@@ -235,10 +284,11 @@ inline QString difference(const BatchOutput &a, const BatchOutput &b)
 // equals a single-threaded run. Running for a while makes the calls overlap even when one batch
 // takes only microseconds, so that a data race in the function shows up as a wrong result (or
 // as a ThreadSanitizer/AddressSanitizer report in sanitizer builds).
-inline void checkConcurrentProcess(const Function &function, const Table &input, int outputColumns,
-                                   int threads = 4, int minimumRounds = 3, int minimumMs = 300)
+inline void checkConcurrentProcess(const Function &function, const Table &input,
+                                   const std::vector<ColumnType> &outputTypes, int threads = 4,
+                                   int minimumRounds = 3, int minimumMs = 300)
 {
-    const BatchOutput expected = run(function, input, outputColumns);
+    const BatchOutput expected = run(function, input, outputTypes);
     std::vector<QString> mismatches(static_cast<std::size_t>(threads));
     std::vector<int> rounds(static_cast<std::size_t>(threads), 0);
     std::latch start(threads);
@@ -252,7 +302,7 @@ inline void checkConcurrentProcess(const Function &function, const Table &input,
             timer.start();
             try {
                 while (mismatch.isEmpty() && (round < minimumRounds || timer.elapsed() < minimumMs)) {
-                    mismatch = difference(expected, run(function, input, outputColumns));
+                    mismatch = difference(expected, run(function, input, outputTypes));
                     ++round;
                 }
             } catch (const std::exception &e) {

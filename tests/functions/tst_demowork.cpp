@@ -15,6 +15,8 @@ using namespace fastmap::test;
 
 namespace {
 
+const std::vector<ColumnType> kHash{ColumnType::Text};
+
 // The documented algorithm, written out independently of DemoWorkKernel.h.
 std::uint64_t referenceFnv1a(const QByteArray &bytes)
 {
@@ -58,12 +60,14 @@ private:
         return m_plugin->create({{QStringLiteral("iterations"), iterations}});
     }
 
-    QString hashOf(const Function &function, const QVariant &value)
+    // The input is "any", so the host passes every value as text: a field as the file writes it,
+    // a range element as its decimal digits. An invalid QVariant is a null, whose text is empty.
+    QString hashOf(const Function &function, const QVariant &text)
     {
-        const BatchOutput output = run(function, columnTable({value}), 1);
+        const BatchOutput output = run(function, columnTable(ColumnType::Text, {text}), kHash);
         if (output.failed(0))
             return QStringLiteral("failed: ") + output.error(0);
-        return output.values().at(0, 0).toString();
+        return output.values().string(0, 0);
     }
 
 private slots:
@@ -83,6 +87,8 @@ private slots:
         QCOMPARE(iterations.value("default").toInteger(), 1000);
         QCOMPARE(iterations.value("min").toInteger(), 0);
         QCOMPARE(iterations.value("max").toInteger(), 1000000000);
+        QCOMPARE(columnTypes(m_meta, "inputs"), std::vector<ColumnType>{ColumnType::Text});
+        QCOMPARE(columnTypes(m_meta, "outputs"), kHash);
     }
 
     // The reference itself against published vectors: FNV-1a 64 of "", "a" and "hello", and the
@@ -106,22 +112,18 @@ private slots:
         add("hello, 0 = the seed", QStringLiteral("hello"), 0, "a430d84680aabd0b");
         add("hello, 1", QStringLiteral("hello"), 1, "f3e8eec5eb46e500");
         add("hello, 1000", QStringLiteral("hello"), 1000, "367e2f90e664b3e2");
-        add("qint64 42", qint64(42), 1000, "f743f491801c1368");
-        add("int 42", int(42), 1000, "f743f491801c1368");
-        add("uint 42", uint(42), 1000, "f743f491801c1368");
-        add("quint64 42", quint64(42), 1000, "f743f491801c1368");
-        add("string 42", QStringLiteral("42"), 1000, "f743f491801c1368");
-        add("double 42.0", 42.0, 1000, "f743f491801c1368");
-        add("42, 0", qint64(42), 0, "07ee7e07b4b19223");
-        add("42, 1", qint64(42), 1, "2e3f71ee82c2e0f4");
-        add("-7", qint64(-7), 1000, "9720e20e57dcf132");
-        add("int64 min", std::numeric_limits<qint64>::min(), 10, "54a621548dc36e99");
-        add("uint64 max", std::numeric_limits<quint64>::max(), 10, "4f65bc8b259ac039");
+        // What SDK 1 hashed for the integer 42 (and for "42" and 42.0): the range input's 42.
+        add("42", QStringLiteral("42"), 1000, "f743f491801c1368");
+        add("42, 0", QStringLiteral("42"), 0, "07ee7e07b4b19223");
+        add("42, 1", QStringLiteral("42"), 1, "2e3f71ee82c2e0f4");
+        add("-7", QStringLiteral("-7"), 1000, "9720e20e57dcf132");
+        add("int64 min", QStringLiteral("-9223372036854775808"), 10, "54a621548dc36e99");
+        add("uint64 max", QStringLiteral("18446744073709551615"), 10, "4f65bc8b259ac039");
         add("unicode", QString::fromUtf8("h\u00e9llo \u4e16\u754c \U0001F600"), 1000, "1b13949af12dbfd3");
-        add("empty string", QString(), 5, "869108acb79c1598");
-        add("invalid variant", QVariant(), 5, "869108acb79c1598");
-        add("double 2.5", 2.5, 3, "59351a02225ac0e0");
-        add("bool", true, 3, "d3bc1dcd4f30ac49");
+        add("empty string", QString(""), 5, "869108acb79c1598");
+        add("null", QVariant(), 5, "869108acb79c1598");
+        add("2.5", QStringLiteral("2.5"), 3, "59351a02225ac0e0");
+        add("true", QStringLiteral("true"), 3, "d3bc1dcd4f30ac49");
     }
 
     void knownHashes()
@@ -132,6 +134,26 @@ private slots:
         const auto function = create(iterations);
         QCOMPARE(hashOf(*function, value), expected);
         QCOMPARE(referenceHash(value.toString().toUtf8(), iterations), expected);
+    }
+
+    // The text is hashed as written: a field "42.0" is not the integer 42, and spaces count.
+    void textIsHashedAsWritten()
+    {
+        const auto function = create(1000);
+        QCOMPARE(hashOf(*function, QStringLiteral("42.0")), referenceHash("42.0", 1000));
+        QVERIFY(hashOf(*function, QStringLiteral("42.0")) != hashOf(*function, QStringLiteral("42")));
+        QCOMPARE(hashOf(*function, QStringLiteral(" 42")), referenceHash(" 42", 1000));
+    }
+
+    // A range input gives each element's decimal digits: the same seeds as the integers themselves.
+    void rangeDigitsSeedLikeIntegers()
+    {
+        using namespace fastmap::demo;
+        for (qint64 value : {qint64(0), qint64(7), qint64(1234567), std::numeric_limits<qint64>::max()}) {
+            const QByteArray digits = QByteArray::number(value);
+            QCOMPARE(demoWorkSeedBytes(std::string_view(digits.constData(), std::size_t(digits.size()))),
+                     demoWorkSeedInteger(value));
+        }
     }
 
     void defaultIterationsIsLong()
@@ -145,7 +167,7 @@ private slots:
     {
         QSet<QString> hashes;
         for (qint64 iterations : {0, 1, 2, 10, 1000, 1001})
-            hashes.insert(hashOf(*create(iterations), qint64(42)));
+            hashes.insert(hashOf(*create(iterations), QStringLiteral("42")));
         QCOMPARE(hashes.size(), 6);
     }
 
@@ -156,10 +178,11 @@ private slots:
         QList<QByteArray> texts;
         for (qint64 i = -300; i <= 300; ++i) {
             const qint64 value = i * 7919 * (i % 3 == 0 ? 1000003 : 1);
-            values << value;
+            values << QString::number(value);
             texts << QByteArray::number(value);
         }
-        // Strings covering every UTF-8 length, and unpaired surrogates (QString::toUtf8 gives '?').
+        // Strings covering every UTF-8 length, and unpaired surrogates (QString::toUtf8 gives '?',
+        // and the function hashes the bytes it is given).
         const QList<QString> strings{
             QStringLiteral("plain ascii"),
             QString::fromUtf8("\u00e9\u00df\u00f1 two-byte"),
@@ -176,10 +199,10 @@ private slots:
             values << s;
             texts << s.toUtf8();
         }
-        const BatchOutput output = run(*function, columnTable(values), 1);
+        const BatchOutput output = run(*function, columnTable(ColumnType::Text, values), kHash);
         QCOMPARE(output.failedCount(), 0);
         for (int row = 0; row < values.size(); ++row)
-            QCOMPARE(output.values().at(row, 0).toString(), referenceHash(texts[row], 37));
+            QCOMPARE(output.values().string(0, row), referenceHash(texts[row], 37));
     }
 
     void hashFormat()
@@ -187,11 +210,11 @@ private slots:
         const auto function = create(3);
         static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{16}$"));
         for (qint64 i = 0; i < 200; ++i) {
-            const QString hash = hashOf(*function, i);
+            const QString hash = hashOf(*function, QString::number(i));
             QVERIFY2(hex.match(hash).hasMatch(), qPrintable(hash));
         }
         // Leading zeros are kept: "42" with no rounds is 0x07ee7e07b4b19223.
-        QCOMPARE(hashOf(*create(0), qint64(42)), QStringLiteral("07ee7e07b4b19223"));
+        QCOMPARE(hashOf(*create(0), QStringLiteral("42")), QStringLiteral("07ee7e07b4b19223"));
     }
 
     void parameters()
@@ -217,7 +240,8 @@ private slots:
         for (qint64 value : {qint64(0), qint64(-1), qint64(9), qint64(10), std::numeric_limits<qint64>::min(),
                              std::numeric_limits<qint64>::max()}) {
             QCOMPARE(demoWorkSeedInteger(value), referenceFnv1a(QByteArray::number(value)));
-            QCOMPARE(demoWorkSeed(QVariant(value)), referenceFnv1a(QByteArray::number(value)));
+            QCOMPARE(demoWorkSeedBytes(QByteArray::number(value).toStdString()),
+                     referenceFnv1a(QByteArray::number(value)));
         }
         QCOMPARE(demoWorkSeedUnsigned(std::numeric_limits<quint64>::max()),
                  referenceFnv1a("18446744073709551615"));
@@ -225,7 +249,10 @@ private slots:
         for (quint64 seed : {0ULL, 1ULL, 0xffffffffffffffffULL, 0x0123456789abcdefULL})
             QCOMPARE(demoWorkHash(seed, 777), referenceRounds(seed, 777));
         QCOMPARE(demoWorkHex(0xabcULL), QStringLiteral("0000000000000abc"));
-        QCOMPARE(demoWork(QStringLiteral("hello"), 1000), QStringLiteral("367e2f90e664b3e2"));
+        char hex[17] = {};
+        demoWorkHexTo(0x0123456789abcdefULL, hex);
+        QCOMPARE(QByteArray(hex), QByteArray("0123456789abcdef"));
+        QCOMPARE(demoWork("hello", 1000), QStringLiteral("367e2f90e664b3e2"));
     }
 
     void concurrentProcess()
@@ -233,8 +260,8 @@ private slots:
         const auto function = create(1000);
         QVariantList values;
         for (int i = 0; i < 2000; ++i)
-            values << (i % 2 ? QVariant(qint64(i) * 104729) : QVariant(QStringLiteral("element %1").arg(i)));
-        checkConcurrentProcess(*function, columnTable(values), 1);
+            values << (i % 2 ? QString::number(qint64(i) * 104729) : QStringLiteral("element %1").arg(i));
+        checkConcurrentProcess(*function, columnTable(ColumnType::Text, values), kHash);
     }
 
 private:

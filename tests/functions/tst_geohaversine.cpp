@@ -5,13 +5,21 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <span>
 
 using namespace fastmap;
 using namespace fastmap::test;
 
 namespace {
 constexpr double kEarthRadiusKm = 6371.0088;
+const std::vector<ColumnType> kInputs(4, ColumnType::Float64);
+const std::vector<ColumnType> kKm{ColumnType::Float64};
+
+Table coordinates(const QList<QVariantList> &rows)
+{
+    return typedTable(kInputs, rows);
 }
+} // namespace
 
 class TestGeoHaversine : public QObject
 {
@@ -25,12 +33,12 @@ private:
 
     double distance(const Function &function, const QVariantList &row)
     {
-        const BatchOutput output = run(function, rowTable(4, {row}), 1);
+        const BatchOutput output = run(function, coordinates({row}), kKm);
         if (output.failed(0)) {
             qWarning() << "element failed:" << output.error(0);
             return std::numeric_limits<double>::quiet_NaN();
         }
-        return output.values().at(0, 0).toDouble();
+        return output.values().doubles(0)[0];
     }
 
 private slots:
@@ -50,6 +58,8 @@ private slots:
         const QJsonObject radius = m_meta.value("parameters").toArray().at(0).toObject();
         QCOMPARE(radius.value("type").toString(), "number");
         QCOMPARE(radius.value("default").toDouble(), kEarthRadiusKm);
+        QCOMPARE(columnTypes(m_meta, "inputs"), kInputs);
+        QCOMPARE(columnTypes(m_meta, "outputs"), kKm);
     }
 
     void parisToLondon()
@@ -74,13 +84,21 @@ private slots:
                 1e-6);
     }
 
-    void inputsAsTextAndIntegers()
+    // Many rows in one batch, each computed on its own.
+    void batchOfRows()
     {
-        const double km = distance(*m_function, {QStringLiteral("48.8566"), QStringLiteral(" 2.3522"),
-                                                 QStringLiteral("51.5074"), QStringLiteral("-0.1278")});
-        QVERIFY(std::abs(km - 343.55653488088313) < 1e-9);
-        QVERIFY(std::abs(distance(*m_function, {qint64(0), int(0), qint64(0), qint64(180)}) -
-                         std::numbers::pi * kEarthRadiusKm) < 1e-6);
+        const BatchOutput output = run(*m_function,
+                                       coordinates({{48.8566, 2.3522, 51.5074, -0.1278},
+                                                    {0, 0, 0, 180},
+                                                    {12.5, -45.25, 12.5, -45.25},
+                                                    {51.5074, -0.1278, 48.8566, 2.3522}}),
+                                       kKm);
+        QCOMPARE(output.failedCount(), 0);
+        const std::span<const double> km = output.values().doubles(0);
+        QVERIFY(std::abs(km[0] - 343.55653488088313) < 1e-9);
+        QVERIFY(std::abs(km[1] - std::numbers::pi * kEarthRadiusKm) < 1e-6);
+        QCOMPARE(km[2], 0.0);
+        QCOMPARE(km[3], km[0]);
     }
 
     void radiusParameter()
@@ -98,36 +116,43 @@ private slots:
 
     void boundariesAreValid()
     {
-        const BatchOutput output = run(
-            *m_function, rowTable(4, {{90, 180, -90, -180}, {-90, -180, 90, 180}, {90.0, 0, 90.0, 123}}), 1);
+        const BatchOutput output =
+            run(*m_function, coordinates({{90, 180, -90, -180}, {-90, -180, 90, 180}, {90.0, 0, 90.0, 123}}),
+                kKm);
         QCOMPARE(output.failedCount(), 0);
-        QVERIFY(std::abs(output.values().at(2, 0).toDouble()) < 1e-9); // both at the north pole
+        QVERIFY(std::abs(output.values().doubles(0)[2]) < 1e-9); // both at the north pole
     }
 
     void badCoordinatesFailTheirElement()
     {
         const double nan = std::numeric_limits<double>::quiet_NaN();
+        const double infinity = std::numeric_limits<double>::infinity();
         const BatchOutput output = run(*m_function,
-                                       rowTable(4, {{48.8566, 2.3522, 51.5074, -0.1278},
+                                       coordinates({{48.8566, 2.3522, 51.5074, -0.1278},
                                                     {91, 0, 0, 0},
                                                     {0, 0, 0, -180.5},
                                                     {0, 0, nan, 0},
-                                                    {0, QStringLiteral("abc"), 0, 0},
+                                                    {0, 0, 0, 0},
                                                     {0, 0, -90.0001, 0},
                                                     {0, 180.25, 0, 0},
-                                                    {0, 0, 0, 1.0}}),
-                                       1);
-        QCOMPARE(output.failedCount(), 6);
+                                                    {0, 0, 0, 1.0},
+                                                    {0, -infinity, 0, 0},
+                                                    {95, 200, 0, 0}}),
+                                       kKm, {{4, QStringLiteral("input 'lon1' is not a number: 'abc'")}});
+        QCOMPARE(output.failedCount(), 8);
         QVERIFY(!output.failed(0));
-        QVERIFY(std::abs(output.values().at(0, 0).toDouble() - 343.5565) < 1e-3);
+        QVERIFY(std::abs(output.values().doubles(0)[0] - 343.5565) < 1e-3);
         QCOMPARE(output.error(1), QStringLiteral("input 'lat1' is out of range [-90, 90]: 91"));
         QCOMPARE(output.error(2), QStringLiteral("input 'lon2' is out of range [-180, 180]: -180.5"));
         QCOMPARE(output.error(3), QStringLiteral("input 'lat2' is out of range [-90, 90]: nan"));
+        // Failed by the host before the function ran (its input did not convert): the message stays.
         QCOMPARE(output.error(4), QStringLiteral("input 'lon1' is not a number: 'abc'"));
         QCOMPARE(output.error(5), QStringLiteral("input 'lat2' is out of range [-90, 90]: -90.0001"));
         QCOMPARE(output.error(6), QStringLiteral("input 'lon1' is out of range [-180, 180]: 180.25"));
         QVERIFY(!output.failed(7));
-        QVERIFY(!output.values().at(1, 0).isValid());
+        QCOMPARE(output.error(8), QStringLiteral("input 'lon1' is out of range [-180, 180]: -inf"));
+        // The first bad input in metadata order names the element's failure.
+        QCOMPARE(output.error(9), QStringLiteral("input 'lat1' is out of range [-90, 90]: 95"));
     }
 
     void concurrentProcess()
@@ -138,7 +163,7 @@ private slots:
             rows << QVariantList{lat1, -180 + (i * 53 % 3600) / 10.0, (i * 17 % 180) - 90.0,
                                  (i * 11 % 360) - 180.0};
         }
-        checkConcurrentProcess(*m_function, rowTable(4, rows), 1);
+        checkConcurrentProcess(*m_function, coordinates(rows), kKm);
     }
 
 private:

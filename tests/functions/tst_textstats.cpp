@@ -5,6 +5,10 @@
 using namespace fastmap;
 using namespace fastmap::test;
 
+namespace {
+const std::vector<ColumnType> kCounts(3, ColumnType::Int64);
+}
+
 class TestTextStats : public QObject
 {
     Q_OBJECT
@@ -25,6 +29,8 @@ private slots:
         QCOMPARE(names(m_meta, "outputs"), (QStringList{"words", "characters", "lines"}));
         for (const QJsonValue &output : m_meta.value("outputs").toArray())
             QCOMPARE(output.toObject().value("type").toString(), "integer");
+        QCOMPARE(columnTypes(m_meta, "inputs"), std::vector<ColumnType>{ColumnType::Text});
+        QCOMPARE(columnTypes(m_meta, "outputs"), kCounts);
     }
 
     void stats_data()
@@ -56,8 +62,8 @@ private slots:
         add("multiline unicode", QString::fromUtf8("\u00e9t\u00e9 \U0001D11E\n\u4e16\u754c\n\n\u00fc"), 4, 11,
             4);
         add("lone surrogate is one code point", QString(QChar(0xd800)) + QStringLiteral(" x"), 2, 3, 1);
-        add("integer input", qint64(12345), 1, 5, 1);
-        add("invalid input", QVariant(), 0, 0, 0);
+        add("digits", QStringLiteral("12345"), 1, 5, 1);
+        add("null", QVariant(), 0, 0, 0);
     }
 
     void stats()
@@ -66,13 +72,52 @@ private slots:
         QFETCH(qint64, words);
         QFETCH(qint64, characters);
         QFETCH(qint64, lines);
-        const BatchOutput output = run(*m_function, columnTable({text}), 3);
+        const BatchOutput output = run(*m_function, columnTable(ColumnType::Text, {text}), kCounts);
         QVERIFY(!output.failed(0));
-        for (int column = 0; column < 3; ++column)
-            QCOMPARE(output.values().at(0, column).typeId(), int(QMetaType::LongLong));
-        QCOMPARE(output.values().at(0, 0).toLongLong(), words);
-        QCOMPARE(output.values().at(0, 1).toLongLong(), characters);
-        QCOMPARE(output.values().at(0, 2).toLongLong(), lines);
+        QCOMPARE(output.values().integers(0)[0], words);
+        QCOMPARE(output.values().integers(1)[0], characters);
+        QCOMPARE(output.values().integers(2)[0], lines);
+    }
+
+    // The host hands over valid UTF-8; bytes that are not are counted one code point each, and
+    // a surrogate encoded on its own (as some writers do for an unpaired one) counts once.
+    void malformedUtf8_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<qint64>("words");
+        QTest::addColumn<qint64>("characters");
+        QTest::newRow("lone continuation byte") << (QByteArray("a\x80") + 'b') << qint64(1) << qint64(3);
+        QTest::newRow("truncated sequence at end") << QByteArray("ab \xe4\xb8") << qint64(2) << qint64(5);
+        QTest::newRow("overlong slash") << QByteArray("\xc0\xaf x") << qint64(2) << qint64(4);
+        QTest::newRow("encoded lone surrogate") << QByteArray("\xed\xa0\x80 x") << qint64(2) << qint64(3);
+        QTest::newRow("beyond U+10FFFF") << QByteArray("\xf4\x90\x80\x80") << qint64(1) << qint64(4);
+    }
+
+    void malformedUtf8()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(qint64, words);
+        QFETCH(qint64, characters);
+        Table input({ColumnType::Text}, 1);
+        input.setText(0, 0, std::string_view(bytes.constData(), std::size_t(bytes.size())));
+        const BatchOutput output = run(*m_function, input, kCounts);
+        QVERIFY(!output.failed(0));
+        QCOMPARE(output.values().integers(0)[0], words);
+        QCOMPARE(output.values().integers(1)[0], characters);
+        QCOMPARE(output.values().integers(2)[0], qint64(1));
+    }
+
+    // Several texts in one batch, each measured on its own; text views into one buffer.
+    void batchOfTexts()
+    {
+        const BatchOutput output =
+            run(*m_function,
+                columnTable(ColumnType::Text, {QStringLiteral("a b"), QString(), QStringLiteral("x\ny\n")}),
+                kCounts);
+        QCOMPARE(output.failedCount(), 0);
+        QCOMPARE(output.values().value(0, 0), QVariant(qlonglong(2)));
+        QCOMPARE(output.values().value(1, 1), QVariant(qlonglong(0)));
+        QCOMPARE(output.values().value(2, 2), QVariant(qlonglong(2)));
     }
 
     void concurrentProcess()
@@ -80,7 +125,7 @@ private slots:
         QVariantList values;
         for (int i = 0; i < 3000; ++i)
             values << QString::fromUtf8("line %1 \u00e9\U0001F600\n").repeated(i % 9) + QString::number(i);
-        checkConcurrentProcess(*m_function, columnTable(values), 3);
+        checkConcurrentProcess(*m_function, columnTable(ColumnType::Text, values), kCounts);
     }
 
 private:

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Tests parseFunctionMetadata on JSON literals: a complete valid description with every field
-// checked, each way a description can be wrong (the message must name the field), and the
-// FunctionInfo::toJson round trip.
+// checked, each way a description can be wrong (the message must name the field), the column
+// types the engine converts to, and the FunctionInfo::toJson round trip.
 #include "plugin/FunctionInfo.h"
 
 #include <QJsonArray>
@@ -33,11 +33,13 @@ const char *const fullMetadata = R"({
     { "name": "x", "type": "number", "help": "the value" },
     { "name": "count", "type": "integer" },
     { "name": "label", "type": "string", "help": "a name" },
-    { "name": "whatever" }
+    { "name": "whatever" },
+    { "name": "flag", "type": "boolean", "help": "yes or no" }
   ],
   "outputs": [
     { "name": "y", "type": "number", "help": "the result" },
-    { "name": "raw", "type": "any" }
+    { "name": "raw", "type": "any" },
+    { "name": "ok", "type": "boolean" }
   ],
   "parameters": [
     { "name": "iterations", "type": "integer", "default": 10, "min": 1, "max": 1000, "help": "how often" },
@@ -107,8 +109,8 @@ private slots:
         QCOMPARE(f.description, QStringLiteral("Uses every field of the schema."));
         QCOMPARE(f.filePath, QString()); // set by the catalog, not by the metadata
 
-        QCOMPARE(f.inputs.size(), 4);
-        QCOMPARE(f.inputNames(), (QStringList{"x", "count", "label", "whatever"}));
+        QCOMPARE(f.inputs.size(), 5);
+        QCOMPARE(f.inputNames(), (QStringList{"x", "count", "label", "whatever", "flag"}));
         QCOMPARE(f.inputs[0].type, QStringLiteral("number"));
         QCOMPARE(f.inputs[0].help, QStringLiteral("the value"));
         QCOMPARE(f.inputs[1].type, QStringLiteral("integer"));
@@ -116,10 +118,13 @@ private slots:
         QCOMPARE(f.inputs[2].type, QStringLiteral("string"));
         QCOMPARE(f.inputs[2].help, QStringLiteral("a name"));
         QCOMPARE(f.inputs[3].type, QStringLiteral("any")); // the default type
-        QCOMPARE(f.outputNames(), (QStringList{"y", "raw"}));
+        QCOMPARE(f.inputs[4].type, QStringLiteral("boolean"));
+        QCOMPARE(f.inputs[4].help, QStringLiteral("yes or no"));
+        QCOMPARE(f.outputNames(), (QStringList{"y", "raw", "ok"}));
         QCOMPARE(f.outputs[0].type, QStringLiteral("number"));
         QCOMPARE(f.outputs[0].help, QStringLiteral("the result"));
         QCOMPARE(f.outputs[1].type, QStringLiteral("any"));
+        QCOMPARE(f.outputs[2].type, QStringLiteral("boolean"));
 
         QCOMPARE(f.parameters.size(), 5);
         const ParameterSpec &iterations = f.parameters[0];
@@ -164,6 +169,41 @@ private slots:
         QCOMPARE(f.parameter(QStringLiteral("scale")), &f.parameters[1]);
         QVERIFY(!f.parameter(QStringLiteral("Mode")));
         QVERIFY(!f.parameter(QString()));
+    }
+
+    // The typed columns the engine converts inputs to, and the function writes outputs as.
+    void columnTypes()
+    {
+        FunctionInfo f;
+        QString error;
+        QVERIFY2(parseFunctionMetadata(parseJson(fullMetadata), &f, &error), qPrintable(error));
+        QCOMPARE(f.inputTypes(),
+                 (std::vector<ColumnType>{ColumnType::Float64, ColumnType::Int64, ColumnType::Text,
+                                          ColumnType::Text, ColumnType::Bool}));
+        QCOMPARE(f.outputTypes(),
+                 (std::vector<ColumnType>{ColumnType::Float64, ColumnType::Text, ColumnType::Bool}));
+
+        QCOMPARE(columnTypeOf(QStringLiteral("number")), ColumnType::Float64);
+        QCOMPARE(columnTypeOf(QStringLiteral("integer")), ColumnType::Int64);
+        QCOMPARE(columnTypeOf(QStringLiteral("boolean")), ColumnType::Bool);
+        QCOMPARE(columnTypeOf(QStringLiteral("string")), ColumnType::Text);
+        QCOMPARE(columnTypeOf(QStringLiteral("any")), ColumnType::Text);
+    }
+
+    void booleanColumns()
+    {
+        QJsonObject m = minimal();
+        m.insert("inputs", QJsonArray{QJsonObject{{"name", "b"}, {"type", "boolean"}}});
+        m.insert("outputs", QJsonArray{QJsonObject{{"name", "n"}, {"type", "boolean"}, {"help", "negated"}}});
+        FunctionInfo f;
+        QString error;
+        QVERIFY2(parseFunctionMetadata(m, &f, &error), qPrintable(error));
+        QCOMPARE(f.inputs[0].type, QStringLiteral("boolean"));
+        QCOMPARE(f.outputs[0].type, QStringLiteral("boolean"));
+        QCOMPARE(f.inputTypes(), std::vector<ColumnType>{ColumnType::Bool});
+        QCOMPARE(f.outputTypes(), std::vector<ColumnType>{ColumnType::Bool});
+        QCOMPARE(f.toJson().value("inputs").toArray()[0].toObject().value("type").toString(),
+                 QStringLiteral("boolean"));
     }
 
     void optionalFields()
@@ -240,6 +280,9 @@ private slots:
             << "inputs[1]: \"name\" is missing or not a non-empty string";
         QTest::newRow("input unknown type") << setInputs({QJsonObject{{"name", "x"}, {"type", "float"}}})
                                             << "inputs[0]: unknown type \"float\"";
+        QTest::newRow("input type bool, not boolean")
+            << setInputs({QJsonObject{{"name", "x"}, {"type", "bool"}}})
+            << "inputs[0]: unknown type \"bool\"";
         QTest::newRow("input duplicate name")
             << setInputs({QJsonObject{{"name", "x"}}, QJsonObject{{"name", "x"}}})
             << "inputs[1]: duplicate name \"x\"";
@@ -357,9 +400,13 @@ private slots:
         const QJsonObject json = f.toJson();
         QCOMPARE(json.value("id").toString(), QStringLiteral("demo.full_function2"));
         QCOMPARE(json.value("file").toString(), QStringLiteral("/plugins/full.so"));
-        QCOMPARE(json.value("inputs").toArray().size(), 4);
+        QCOMPARE(json.value("inputs").toArray().size(), 5);
         QCOMPARE(json.value("inputs").toArray()[3].toObject(),
                  (QJsonObject{{"name", "whatever"}, {"type", "any"}, {"help", ""}}));
+        QCOMPARE(json.value("inputs").toArray()[4].toObject(),
+                 (QJsonObject{{"name", "flag"}, {"type", "boolean"}, {"help", "yes or no"}}));
+        QCOMPARE(json.value("outputs").toArray()[2].toObject().value("type").toString(),
+                 QStringLiteral("boolean"));
         const QJsonArray params = json.value("parameters").toArray();
         QCOMPARE(params.size(), 5);
         QCOMPARE(params[0].toObject(), (QJsonObject{{"name", "iterations"},

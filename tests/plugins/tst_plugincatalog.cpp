@@ -4,11 +4,15 @@
 // stops the good ones, the first plugin to claim an id keeps it, and listing runs no plugin code.
 #include "plugin/PluginCatalog.h"
 
+#include <fastmap/FunctionPlugin.h>
+
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QMap>
+#include <QPluginLoader>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -81,22 +85,27 @@ private:
     QByteArray m_old;
 };
 
-// Runs a function on x = values and returns the single output column.
-QVariantList runFunction(const Function &function, const QVariantList &values)
+// Runs a function of one integer input and one integer output on x = values, the rows in
+// `inputErrors` failed first as the host does for a value that did not convert; returns each
+// element's output or its error message.
+QVariantList runFunction(const Function &function, const QList<qint64> &values,
+                         const QMap<int, QString> &inputErrors = {})
 {
-    Table input(1, int(values.size()));
+    Table input({ColumnType::Int64}, int(values.size()));
     for (int r = 0; r < values.size(); ++r)
-        input.set(r, 0, values[r]);
-    BatchOutput output(1, input.rowCount());
+        input.integers(0)[std::size_t(r)] = values[r];
+    BatchOutput output({ColumnType::Int64}, input.rowCount());
+    for (auto it = inputErrors.cbegin(); it != inputErrors.cend(); ++it)
+        output.fail(it.key(), it.value());
     function.process(input, output);
     QVariantList result;
     for (int r = 0; r < output.rowCount(); ++r)
-        result << (output.failed(r) ? QVariant(output.error(r)) : output.values().at(r, 0));
+        result << (output.failed(r) ? QVariant(output.error(r)) : output.values().value(r, 0));
     return result;
 }
 
-const char *const allCaseDirs[] = {"good", "sdk2", "foreign",   "nometa", "malformed",
-                                   "dup1", "dup2", "notplugin", "mixed",  "marker"};
+const char *const allCaseDirs[] = {"good", "sdk1", "sdk3",      "foreign", "nometa", "malformed",
+                                   "dup1", "dup2", "notplugin", "mixed",   "marker"};
 
 } // namespace
 
@@ -143,10 +152,14 @@ private slots:
         QTest::addColumn<QString>("dir");
         QTest::addColumn<QString>("file");
         QTest::addColumn<QStringList>("reasonParts");
-        QTest::newRow("wrong SDK version")
-            << caseDir("sdk2") << pluginPath("sdk2", "catalog_sdk2")
+        QTest::newRow("built for SDK 1")
+            << caseDir("sdk1") << pluginPath("sdk1", "catalog_sdk1")
             << QStringList{
-                   "built for plugin SDK 2, but this program needs SDK 1; rebuild it against this SDK"};
+                   "built for plugin SDK 1, but this program needs SDK 2; rebuild it against this SDK"};
+        QTest::newRow("built for a later SDK")
+            << caseDir("sdk3") << pluginPath("sdk3", "catalog_sdk3")
+            << QStringList{
+                   "built for plugin SDK 3, but this program needs SDK 2; rebuild it against this SDK"};
         QTest::newRow("foreign interface")
             << caseDir("foreign") << pluginPath("foreign", "catalog_foreign")
             << QStringList{"not a Fastmap function plugin", "\"org.example.Other/1\""};
@@ -180,6 +193,29 @@ private slots:
         QCOMPARE(added.problems().size(), 1);
         QCOMPARE(added.problems().first().file, file);
         QCOMPARE(added.problems().first().reason, problem.reason);
+    }
+
+    // A plugin built for SDK 1 (every one built before SDK 2 carries this IID) is refused by
+    // file, naming its SDK version and the host's, and cannot be instantiated.
+    void sdk1PluginIsRefused()
+    {
+        QCOMPARE(FASTMAP_SDK_VERSION_MAJOR, 2);
+        QCOMPARE(QStringLiteral(FASTMAP_FUNCTION_PLUGIN_IID), QStringLiteral("org.fastmap.FunctionPlugin/2"));
+        const QString file = pluginPath("sdk1", "catalog_sdk1");
+        QPluginLoader probe(file);
+        QCOMPARE(probe.metaData().value(QStringLiteral("IID")).toString(),
+                 QStringLiteral("org.fastmap.FunctionPlugin/1"));
+
+        PluginCatalog catalog;
+        QVERIFY(!catalog.addFile(file));
+        QCOMPARE(catalog.functions().size(), 0);
+        QCOMPARE(catalog.problems().size(), 1);
+        QCOMPARE(catalog.problems().first().toString(),
+                 file + QStringLiteral(": built for plugin SDK 1, but this program needs SDK 2; rebuild it "
+                                       "against this SDK"));
+        QString error;
+        QVERIFY(!catalog.instantiate(QStringLiteral("test.catalog_sdk1"), {}, &error));
+        QVERIFY2(error.contains(QStringLiteral("no function \"test.catalog_sdk1\"")), qPrintable(error));
     }
 
     void malformedMetadata_data()
@@ -239,10 +275,10 @@ private slots:
         catalog.scan({caseDir("mixed")});
         QCOMPARE(ids(catalog), QStringList{"test.catalog_mixed"});
         QCOMPARE(catalog.functions().first().filePath, pluginPath("mixed", "catalog_mixed_b_good"));
-        QCOMPARE(problemFiles(catalog), (QStringList{pluginPath("mixed", "catalog_mixed_a_sdk2"),
+        QCOMPARE(problemFiles(catalog), (QStringList{pluginPath("mixed", "catalog_mixed_a_sdk1"),
                                                      pluginPath("mixed", "catalog_mixed_c_no_cost"),
                                                      caseDir("mixed") + "/catalog_mixed_d_plain.so"}));
-        QVERIFY(catalog.problems()[0].reason.contains(QStringLiteral("SDK 2")));
+        QVERIFY(catalog.problems()[0].reason.contains(QStringLiteral("SDK 1")));
         QVERIFY(catalog.problems()[1].reason.contains(QStringLiteral("\"costHint\"")));
         QVERIFY(catalog.problems()[2].reason.contains(QStringLiteral("not a Qt plugin")));
 
@@ -250,8 +286,7 @@ private slots:
         const auto function =
             catalog.instantiate(QStringLiteral("test.catalog_mixed"), {{"factor", 3}}, &error);
         QVERIFY2(function, qPrintable(error));
-        QCOMPARE(runFunction(*function, {1, qint64(2), QStringLiteral("5")}),
-                 (QVariantList{qint64(3), qint64(6), qint64(15)}));
+        QCOMPARE(runFunction(*function, {1, 2, 5}), (QVariantList{qint64(3), qint64(6), qint64(15)}));
     }
 
     void filesThatAreNotPlugins()
@@ -340,9 +375,9 @@ private slots:
         QCOMPARE(ids(catalog),
                  (QStringList{"test.catalog_good", "test.duplicate", "test.catalog_mixed", "test.marker"}));
         QCOMPARE(catalog.find(QStringLiteral("test.duplicate"))->title, QStringLiteral("Duplicate A"));
-        // sdk2, foreign, nometa, 6 malformed, 2 duplicates, the plain library, 3 in mixed
-        QCOMPARE(catalog.problems().size(), 15);
-        QCOMPARE(catalog.problems().first().file, pluginPath("sdk2", "catalog_sdk2"));
+        // sdk1, sdk3, foreign, nometa, 6 malformed, 2 duplicates, the plain library, 3 in mixed
+        QCOMPARE(catalog.problems().size(), 16);
+        QCOMPARE(catalog.problems().first().file, pluginPath("sdk1", "catalog_sdk1"));
         QCOMPARE(catalog.problems().last().file, caseDir("mixed") + "/catalog_mixed_d_plain.so");
         QVERIFY(!QFile::exists(m_marker));
     }
@@ -350,12 +385,12 @@ private slots:
     void find()
     {
         PluginCatalog catalog;
-        catalog.scan({caseDir("good"), caseDir("sdk2")});
+        catalog.scan({caseDir("good"), caseDir("sdk1")});
         const FunctionInfo *good = catalog.find(QStringLiteral("test.catalog_good"));
         QVERIFY(good);
         QCOMPARE(good, &catalog.functions().first());
         QCOMPARE(good->filePath, pluginPath("good", "catalog_good"));
-        QVERIFY(!catalog.find(QStringLiteral("test.catalog_sdk2"))); // refused, so not findable
+        QVERIFY(!catalog.find(QStringLiteral("test.catalog_sdk1"))); // refused, so not findable
         QVERIFY(!catalog.find(QStringLiteral("test.nope")));
         QVERIFY(!catalog.find(QString()));
         QVERIFY(!catalog.find(QStringLiteral("TEST.CATALOG_GOOD")));
@@ -364,31 +399,32 @@ private slots:
     void instantiate()
     {
         PluginCatalog catalog;
-        catalog.scan({caseDir("good"), caseDir("sdk2")});
+        catalog.scan({caseDir("good"), caseDir("sdk1")});
         QString error;
         const auto three =
             catalog.instantiate(QStringLiteral("test.catalog_good"), {{"factor", qint64(3)}}, &error);
         QVERIFY2(three, qPrintable(error));
-        QCOMPARE(runFunction(*three, {qint64(1), qint64(-2), QStringLiteral("x")}),
+        // Row 2 did not convert: the host failed it before the function ran, which skips it.
+        QCOMPARE(runFunction(*three, {1, -2, 0}, {{2, QStringLiteral("input 'x' is not an integer: 'x'")}}),
                  (QVariantList{qint64(3), qint64(-6), QStringLiteral("input 'x' is not an integer: 'x'")}));
         const auto ten =
             catalog.instantiate(QStringLiteral("test.catalog_good"), {{"factor", qint64(10)}}, &error);
         QVERIFY2(ten, qPrintable(error));
-        QCOMPARE(runFunction(*ten, {qint64(4)}), QVariantList{qint64(40)});
-        QCOMPARE(runFunction(*three, {qint64(4)}), QVariantList{qint64(12)}); // independent instances
+        QCOMPARE(runFunction(*ten, {4}), QVariantList{qint64(40)});
+        QCOMPARE(runFunction(*three, {4}), QVariantList{qint64(12)}); // independent instances
     }
 
     void instantiateErrors()
     {
         PluginCatalog catalog;
-        catalog.scan({caseDir("good"), caseDir("sdk2")});
+        catalog.scan({caseDir("good"), caseDir("sdk1")});
         QString error;
         QVERIFY(!catalog.instantiate(QStringLiteral("test.nope"), {}, &error));
         QCOMPARE(error,
                  QStringLiteral("no function \"test.nope\" is installed (see `fastmap-cli functions`)"));
         error.clear();
-        QVERIFY(!catalog.instantiate(QStringLiteral("test.catalog_sdk2"), {}, &error));
-        QVERIFY2(error.contains(QStringLiteral("no function \"test.catalog_sdk2\"")), qPrintable(error));
+        QVERIFY(!catalog.instantiate(QStringLiteral("test.catalog_sdk1"), {}, &error));
+        QVERIFY2(error.contains(QStringLiteral("no function \"test.catalog_sdk1\"")), qPrintable(error));
         error.clear();
         QVERIFY(!catalog.instantiate(QStringLiteral("test.catalog_good"), {{"factor", qint64(0)}}, &error));
         QCOMPARE(error, QStringLiteral("test.catalog_good: factor must not be zero"));
@@ -483,7 +519,7 @@ private slots:
         QFile marker(m_marker);
         QVERIFY(marker.open(QIODevice::ReadOnly));
         QCOMPARE(marker.readAll(), QByteArray("loaded\n"));
-        QCOMPARE(runFunction(*function, {QStringLiteral("same")}), QVariantList{QStringLiteral("same")});
+        QCOMPARE(runFunction(*function, {-17}), QVariantList{qint64(-17)});
     }
 
     void cleanupTestCase() { qunsetenv("FASTMAP_TEST_MARKER"); }

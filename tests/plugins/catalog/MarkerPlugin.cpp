@@ -26,7 +26,10 @@ const LoadMarker loadMarker;
 class IdentityFunction : public fastmap::ElementFunction
 {
 protected:
-    void processElement(const QVariant *in, QVariant *out) const override { out[0] = in[0]; }
+    void processElement(const fastmap::InputRow &in, fastmap::OutputRow &out) const override
+    {
+        out.setInteger(0, in.integer(0));
+    }
 };
 
 } // namespace

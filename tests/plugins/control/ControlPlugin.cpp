@@ -4,7 +4,9 @@
 #include <QElapsedTimer>
 #include <QThread>
 
+#include <span>
 #include <stdexcept>
+#include <string_view>
 
 namespace {
 
@@ -19,9 +21,14 @@ public:
 
     void process(const fastmap::Table &input, fastmap::BatchOutput &output) const override
     {
-        const QString thread = QString::number(quintptr(QThread::currentThreadId()), 16);
+        const QByteArray thread = QByteArray::number(quintptr(QThread::currentThreadId()), 16);
+        const std::string_view threadText(thread.constData(), std::size_t(thread.size()));
+        const std::span<const std::int64_t> xs = input.integers(0);
+        fastmap::Table &out = output.values();
         for (int r = 0; r < input.rowCount(); ++r) {
-            const qint64 x = fastmap::toInteger(input.at(r, 0), "x");
+            if (output.failed(r))
+                continue;
+            const qint64 x = xs[std::size_t(r)];
             if (m_delayNs > 0) {
                 QElapsedTimer t;
                 t.start();
@@ -34,8 +41,8 @@ public:
                 output.fail(r, QStringLiteral("element %1 is cursed").arg(x));
                 continue;
             }
-            output.values().set(r, 0, x * 2);
-            output.values().set(r, 1, thread);
+            out.integers(0)[std::size_t(r)] = x * 2;
+            out.setText(1, r, threadText);
         }
     }
 
