@@ -911,6 +911,34 @@
         <source>The cache cannot be cleared: %1</source>
         <translation>Der Cache kann nicht geleert werden: %1</translation>
     </message>
+    <message>
+        <source> GiB</source>
+        <translation> GiB</translation>
+    </message>
+    <message>
+        <source>Prune</source>
+        <translation>Aufräumen</translation>
+    </message>
+    <message>
+        <source>Drop the stored results of every finished job now. Their job log, errors and summary stay, and completed jobs keep their result files.</source>
+        <translation>Die gespeicherten Ergebnisse aller beendeten Jobs jetzt verwerfen. Jobprotokoll, Fehler und Zusammenfassung bleiben, und abgeschlossene Jobs behalten ihre Ergebnisdateien.</translation>
+    </message>
+    <message>
+        <source>Job store limit</source>
+        <translation>Obergrenze des Jobspeichers</translation>
+    </message>
+    <message>
+        <source>The job store cannot be read: %1</source>
+        <translation>Der Jobspeicher kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 jobs, %2 on disk</source>
+        <translation>%1 Jobs, %2 auf der Festplatte</translation>
+    </message>
+    <message>
+        <source>The job store cannot be pruned: %1</source>
+        <translation>Der Jobspeicher kann nicht aufgeräumt werden: %1</translation>
+    </message>
 </context>
 <context>
     <name>fastmap::TokenStore</name>

@@ -911,6 +911,34 @@
         <source>The cache cannot be cleared: %1</source>
         <translation>Le cache ne peut pas être vidé : %1</translation>
     </message>
+    <message>
+        <source> GiB</source>
+        <translation> Gio</translation>
+    </message>
+    <message>
+        <source>Prune</source>
+        <translation>Élaguer</translation>
+    </message>
+    <message>
+        <source>Drop the stored results of every finished job now. Their job log, errors and summary stay, and completed jobs keep their result files.</source>
+        <translation>Supprimer maintenant les résultats enregistrés de chaque tâche terminée. Leur journal, leurs erreurs et leur résumé restent, et les tâches achevées gardent leurs fichiers de résultats.</translation>
+    </message>
+    <message>
+        <source>Job store limit</source>
+        <translation>Limite du stockage des tâches</translation>
+    </message>
+    <message>
+        <source>The job store cannot be read: %1</source>
+        <translation>Le stockage des tâches est illisible : %1</translation>
+    </message>
+    <message>
+        <source>%1 jobs, %2 on disk</source>
+        <translation>%1 tâches, %2 sur le disque</translation>
+    </message>
+    <message>
+        <source>The job store cannot be pruned: %1</source>
+        <translation>Le stockage des tâches ne peut pas être élagué : %1</translation>
+    </message>
 </context>
 <context>
     <name>fastmap::TokenStore</name>

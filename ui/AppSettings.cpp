@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "AppSettings.h"
 
+#include "jobs/JobStore.h"
+
 namespace fastmap {
 
 AppSettings::AppSettings() = default;
@@ -59,6 +61,18 @@ void AppSettings::setCacheMode(ResultCache::Mode mode)
                        : mode == ResultCache::Mode::Off   ? "off"
                                                           : "use";
     m_settings.setValue(QStringLiteral("run/cache"), QString::fromLatin1(name));
+}
+
+qint64 AppSettings::storeLimit() const
+{
+    bool ok = false;
+    const qint64 bytes = m_settings.value(QStringLiteral("run/storeLimit")).toLongLong(&ok);
+    return ok ? qMax<qint64>(-1, bytes) : JobStore::kDefaultLimitBytes;
+}
+
+void AppSettings::setStoreLimit(qint64 bytes)
+{
+    m_settings.setValue(QStringLiteral("run/storeLimit"), qMax<qint64>(-1, bytes));
 }
 
 int AppSettings::threads() const

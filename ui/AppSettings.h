@@ -30,6 +30,10 @@ public:
     // The persistent result cache for new runs, as fastmap-cli's --cache (default: use).
     ResultCache::Mode cacheMode() const;
     void setCacheMode(ResultCache::Mode mode);
+    // The job store's size cap for the app's runs, as fastmap-cli's --store-limit (default
+    // JobStore::kDefaultLimitBytes); < 0: none.
+    qint64 storeLimit() const;
+    void setStoreLimit(qint64 bytes);
     QString language() const; // empty: the system's
     void setLanguage(const QString &language);
     QStringList recentFiles() const;

@@ -4,6 +4,7 @@
 #include "AppSettings.h"
 #include "LanguageLoader.h"
 #include "TokenStore.h"
+#include "jobs/JobStore.h"
 #include "jobs/ResultCache.h"
 
 #include <QCheckBox>
@@ -21,12 +22,19 @@
 
 namespace fastmap {
 
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+
+} // namespace
+
 SettingsDialog::SettingsDialog(AppSettings *settings, TokenStore *tokens, QWidget *parent)
     : QDialog(parent), m_settings(settings), m_tokens(tokens), m_policy(new QComboBox(this)),
       m_confirm(new QCheckBox(tr("Ask before paid remote workers are used"), this)),
       m_cap(new QDoubleSpinBox(this)), m_threads(new QSpinBox(this)),
       m_batchSeconds(new QDoubleSpinBox(this)), m_language(new QComboBox(this)), m_token(new QLineEdit(this)),
-      m_cache(new QComboBox(this)), m_cacheInfo(new QLabel(this))
+      m_cache(new QComboBox(this)), m_cacheInfo(new QLabel(this)), m_storeLimit(new QDoubleSpinBox(this)),
+      m_storeInfo(new QLabel(this))
 {
     setWindowTitle(tr("Settings"));
     m_policy->addItem(tr("Local"), int(JobSpec::Policy::Local));
@@ -64,6 +72,24 @@ SettingsDialog::SettingsDialog(AppSettings *settings, TokenStore *tokens, QWidge
     cacheRow->addWidget(m_cacheInfo, 1);
     cacheRow->addWidget(clear);
     showCacheInfo();
+    m_storeLimit->setObjectName(QStringLiteral("storeLimit"));
+    m_storeLimit->setRange(0, 1024);
+    m_storeLimit->setDecimals(1);
+    m_storeLimit->setSuffix(tr(" GiB"));
+    m_storeLimit->setSpecialValueText(tr("no cap"));
+    m_storeLimit->setValue(settings->storeLimit() < 0 ? 0.0 : double(settings->storeLimit()) / kGiB);
+    m_storeInfo->setObjectName(QStringLiteral("storeInfo"));
+    m_storeInfo->setWordWrap(true);
+    m_storeInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *prune = new QPushButton(tr("Prune"), this);
+    prune->setObjectName(QStringLiteral("pruneStore"));
+    prune->setToolTip(tr("Drop the stored results of every finished job now. Their job log, errors and summary "
+                         "stay, and completed jobs keep their result files."));
+    connect(prune, &QPushButton::clicked, this, &SettingsDialog::pruneStore);
+    auto *storeRow = new QHBoxLayout;
+    storeRow->addWidget(m_storeInfo, 1);
+    storeRow->addWidget(prune);
+    showStoreInfo();
     m_token->setEchoMode(QLineEdit::Password);
     m_token->setPlaceholderText(tr("unchanged"));
 
@@ -75,6 +101,8 @@ SettingsDialog::SettingsDialog(AppSettings *settings, TokenStore *tokens, QWidge
     form->addRow(tr("Batch duration"), m_batchSeconds);
     form->addRow(tr("Result cache"), m_cache);
     form->addRow(QString(), cacheRow);
+    form->addRow(tr("Job store limit"), m_storeLimit);
+    form->addRow(QString(), storeRow);
     form->addRow(tr("Language"), m_language);
     form->addRow(tr("Worker token"), m_token);
     auto *note = new QLabel(tr("A new language applies when the app starts again."), this);
@@ -98,6 +126,7 @@ void SettingsDialog::save()
     m_settings->setThreads(m_threads->value());
     m_settings->setBatchSeconds(m_batchSeconds->value());
     m_settings->setCacheMode(ResultCache::Mode(m_cache->currentData().toInt()));
+    m_settings->setStoreLimit(m_storeLimit->value() > 0 ? qint64(m_storeLimit->value() * kGiB) : -1);
     m_settings->setLanguage(m_language->currentData().toString());
     if (!m_token->text().isEmpty()) {
         m_tokens->save(m_token->text().trimmed().toUtf8());
@@ -135,6 +164,38 @@ void SettingsDialog::clearCache()
         return;
     }
     showCacheInfo();
+}
+
+QString SettingsDialog::storeInfo() const
+{
+    return m_storeInfo->text();
+}
+
+void SettingsDialog::showStoreInfo()
+{
+    JobStore store(JobStore::defaultPath());
+    QString error;
+    if (!store.open(&error)) {
+        m_storeInfo->setText(tr("The job store cannot be read: %1").arg(error));
+        return;
+    }
+    m_storeInfo->setText(tr("%1 jobs, %2 on disk")
+                             .arg(QLocale().toString(qint64(store.jobs().size())),
+                                  QLocale().formattedDataSize(store.fileBytes())));
+    m_storeInfo->setToolTip(store.path());
+}
+
+void SettingsDialog::pruneStore()
+{
+    JobStore store(JobStore::defaultPath());
+    QString error;
+    if (store.open(&error))
+        store.pruneFinished(QDateTime(), &error);
+    if (!error.isEmpty()) {
+        m_storeInfo->setText(tr("The job store cannot be pruned: %1").arg(error));
+        return;
+    }
+    showStoreInfo();
 }
 
 } // namespace fastmap

@@ -26,6 +26,10 @@ public:
     // Empties the persistent result cache at once (not on OK), and says what is left.
     void clearCache();
     QString cacheInfo() const;
+    // Drops the stored results of every finished job at once (as fastmap-cli jobs prune --all),
+    // and says what the store takes now.
+    void pruneStore();
+    QString storeInfo() const;
 
 private:
     AppSettings *m_settings;
@@ -39,8 +43,11 @@ private:
     QLineEdit *m_token;
     QComboBox *m_cache;
     QLabel *m_cacheInfo;
+    QDoubleSpinBox *m_storeLimit;
+    QLabel *m_storeInfo;
 
     void showCacheInfo();
+    void showStoreInfo();
 };
 
 } // namespace fastmap

@@ -56,6 +56,8 @@ const char *const kMainHelp =
     "  estimate FUNCTION_ID --input INPUT [options]\n"
     "                            time a sample and print the time and cost estimate\n"
     "  jobs [--json]             list jobs, newest first\n"
+    "  jobs prune [--all|--older-than AGE]\n"
+    "                            drop the stored results of finished jobs\n"
     "  show JOB                  show one job, with its job log\n"
     "  resume JOB                finish a job that was stopped or killed\n"
     "  export JOB --output FILE.zip|FILE.tar.zst\n"
@@ -299,7 +301,7 @@ int CliApplication::runPreview(const QStringList &arguments)
         for (int c = 0; c < table.columnCount(); ++c) {
             if (c)
                 out.append(',');
-            ValueText::appendCsv(out, table.at(r, c));
+            ValueText::appendCsvCell(out, table, c, r);
         }
         out.append('\n');
     }
@@ -467,7 +469,10 @@ int CliApplication::runRun(const QStringList &arguments)
     const QCommandLineOption progress(QStringLiteral("progress"), QStringLiteral("Show progress on stderr even when it is not a terminal."));
     const QCommandLineOption quiet(QStringList{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("No progress and no summary; errors only."));
     const QCommandLineOption cache(QStringLiteral("cache"), QStringLiteral("use (default), refresh or off: the persistent result cache. use takes cached results and computes only what is missing; refresh computes everything and stores it; off leaves the cache alone."), QStringLiteral("MODE"), QStringLiteral("use"));
-    parser.addOptions({output, format, keepInput, stopOnError, progress, quiet, cache});
+    const QCommandLineOption keepResults(QStringLiteral("keep-results"), QStringLiteral("Keep the job's stored results after it completes; by default they are dropped once the result file is in place (the job log, the errors and the summary stay)."));
+    const QCommandLineOption noRecord(QStringLiteral("no-record"), QStringLiteral("Run without the job store: no job is recorded and nothing is stored, so the job cannot be resumed, shown or exported."));
+    const QCommandLineOption storeLimit(QStringLiteral("store-limit"), QStringLiteral("The job store's size cap, e.g. 500M or 4G (default 2G), or none; beyond it the oldest finished jobs' stored results are dropped after the run."), QStringLiteral("SIZE"));
+    parser.addOptions({output, format, keepInput, stopOnError, progress, quiet, cache, keepResults, noRecord, storeLimit});
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), QStringLiteral("run"));
     if (parser.isSet(QStringLiteral("help"))) {
@@ -495,13 +500,21 @@ int CliApplication::runRun(const QStringList &arguments)
     ResultCache::Mode cacheMode = ResultCache::Mode::Use;
     if (!ResultCache::modeFromName(parser.value(cache), &cacheMode))
         return usageError(QStringLiteral("--cache: \"%1\" is not use, refresh or off").arg(parser.value(cache)), cmd);
+    RecordOptions recordOptions;
+    recordOptions.record = !parser.isSet(noRecord);
+    if (parser.isSet(storeLimit) && !parseSize(parser.value(storeLimit), &recordOptions.storeLimit))
+        return usageError(QStringLiteral("--store-limit: \"%1\" is not a size such as 500M, 4G or none").arg(parser.value(storeLimit)), cmd);
+    if (parser.isSet(noRecord) && (parser.isSet(keepResults) || parser.isSet(storeLimit)))
+        return usageError(QStringLiteral("--no-record stores nothing: it takes neither --keep-results nor --store-limit"), cmd);
     JobDescription description;
     description.spec = spec;
     description.output = parser.value(output) == QLatin1String("-") ? QStringLiteral("-") : QFileInfo(parser.value(output)).absoluteFilePath();
     description.format = resultFormat;
     description.writerOptions = writerOptions;
+    description.keepResults = parser.isSet(keepResults);
     const bool quietMode = parser.isSet(quiet);
-    return runRecorded(description, QString(), quietMode, !quietMode && (parser.isSet(progress) || ::isatty(STDERR_FILENO) == 1), cacheMode);
+    return runRecorded(description, QString(), quietMode, !quietMode && (parser.isSet(progress) || ::isatty(STDERR_FILENO) == 1), cacheMode,
+                       recordOptions);
 }
 
 int CliApplication::runEstimate(const QStringList &arguments)

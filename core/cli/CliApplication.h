@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "jobs/JobStore.h"
 #include "jobs/ResultCache.h"
 
 #include <QStringList>
@@ -17,8 +18,6 @@ class ResultSink;
 class StoredResults;
 struct JobSpec;
 struct JobDescription;
-class JobStore;
-struct JobRecord;
 struct JobSummary;
 
 // fastmap-cli: every subcommand, kept out of main() so tests can drive it in-process.
@@ -52,8 +51,16 @@ private:
     int runResume(const QStringList &arguments);
     int runExport(const QStringList &arguments);
     int runCache(const QStringList &arguments);
+    // How a run uses the job store: --no-record, --store-limit.
+    struct RecordOptions
+    {
+        bool record = true;
+        qint64 storeLimit = JobStore::kDefaultLimitBytes;
+    };
     // Runs a job and records it in the job store; with `resumeId`, finishes that job instead.
-    int runRecorded(JobDescription &description, const QString &resumeId, bool quiet, bool showProgress, ResultCache::Mode cacheMode);
+    int runRecorded(JobDescription &description, const QString &resumeId, bool quiet, bool showProgress, ResultCache::Mode cacheMode,
+                    const RecordOptions &recordOptions);
+    int runPrune(const QStringList &arguments);
     bool openStore(JobStore *store);
     // Parses a command that names one job, opens the store and finds the job. Returns -1 to go on,
     // else the exit code (help shown, usage error, no such job).
@@ -61,6 +68,11 @@ private:
                              const QString &usage, JobStore *store, JobRecord *job,
                              const std::function<bool()> &missingOption = {});
     int usageError(const QString &message, const QString &command = {});
+    // "500M", "4G", "2GiB", "1048576" (bytes; K, M, G and T are powers of 1024), or "none" (-1).
+    static bool parseSize(const QString &text, qint64 *bytes);
+    // "30d", "12h", "90m", "45s"; a plain number is days.
+    static bool parseAge(const QString &text, qint64 *seconds);
+    static QString formatSize(qint64 bytes);
     void loadCatalog();
 
     QTextStream m_out;

@@ -39,11 +39,71 @@ QJsonObject jobToJson(const JobRecord &job)
                        {"output", job.output()},
                        {"elementsStored", double(job.elements)},
                        {"failed", double(job.failed)},
+                       {"resultsStored", job.hasStoredResults()},
+                       {"storedBytes", double(job.storedBytes)},
+                       {"resultsDropped", job.resultsDropped.isValid() ? job.resultsDropped.toUTC().toString(Qt::ISODate) : QString()},
                        {"spec", job.spec},
                        {"summary", job.summary}};
 }
 
 } // namespace
+
+bool CliApplication::parseSize(const QString &text, qint64 *bytes)
+{
+    const QString t = text.trimmed().toLower();
+    if (t == QLatin1String("none")) {
+        *bytes = -1;
+        return true;
+    }
+    qsizetype digits = 0;
+    while (digits < t.size() && (t.at(digits).isDigit() || t.at(digits) == QLatin1Char('.')))
+        ++digits;
+    bool ok = false;
+    const double number = t.left(digits).toDouble(&ok);
+    QString unit = t.mid(digits).trimmed();
+    if (unit.endsWith(QLatin1String("ib")))
+        unit.chop(2);
+    else if (unit.endsWith(QLatin1Char('b')))
+        unit.chop(1);
+    static const QString units = QStringLiteral("kmgt");
+    const qsizetype power = unit.isEmpty() ? -1 : units.indexOf(unit);
+    if (!ok || number < 0 || unit.size() > 1 || (!unit.isEmpty() && power < 0))
+        return false;
+    double value = number;
+    for (qsizetype i = 0; i <= power; ++i)
+        value *= 1024;
+    if (value > 9e18)
+        return false;
+    *bytes = qint64(value);
+    return true;
+}
+
+bool CliApplication::parseAge(const QString &text, qint64 *seconds)
+{
+    const QString t = text.trimmed().toLower();
+    if (t.isEmpty())
+        return false;
+    static const QList<QPair<QChar, qint64>> units{{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 7 * 86400}};
+    qint64 scale = 86400;
+    QString number = t;
+    for (const auto &[unit, factor] : units) {
+        if (t.endsWith(unit)) {
+            scale = factor;
+            number.chop(1);
+        }
+    }
+    bool ok = false;
+    const double value = number.toDouble(&ok);
+    if (!ok || value < 0)
+        return false;
+    *seconds = qint64(value * double(scale));
+    return true;
+}
+
+QString CliApplication::formatSize(qint64 bytes)
+{
+    return QString::number(double(bytes) / 1048576.0, 'f', 2) + QStringLiteral(" MiB");
+}
 
 bool CliApplication::openStore(JobStore *store)
 {
@@ -56,10 +116,12 @@ bool CliApplication::openStore(JobStore *store)
 }
 
 int CliApplication::runRecorded(JobDescription &d, const QString &resumeId, bool quiet, bool showProgress,
-                                ResultCache::Mode cacheMode)
+                                ResultCache::Mode cacheMode, const RecordOptions &recordOptions)
 {
     loadCatalog();
     RecordedRun run(m_catalog);
+    run.setRecord(recordOptions.record);
+    run.setStoreLimit(recordOptions.storeLimit);
     QString error;
     switch (run.prepare(d, resumeId, &error)) {
     case RecordedRun::Refusal::None: break;
@@ -105,6 +167,12 @@ int CliApplication::runRecorded(JobDescription &d, const QString &resumeId, bool
             m_err << "Finish it later with: fastmap-cli resume " << jobId << '\n';
         m_err.flush();
     }
+    if (!quiet && !run.pruned().isEmpty()) {
+        m_err << "note: the job store was over its limit of " << formatSize(run.storeLimit())
+              << ": dropped the stored results of " << run.pruned().size()
+              << (run.pruned().size() == 1 ? " older job" : " older jobs") << " (fastmap-cli jobs prune)\n";
+        m_err.flush();
+    }
     return summary.status == JobStatus::Completed ? ExitSuccess
            : summary.status == JobStatus::CompletedWithFailures || summary.status == JobStatus::StoppedOnError ? ExitElementsFailed
            : summary.status == JobStatus::Cancelled ? ExitInterrupted
@@ -113,11 +181,30 @@ int CliApplication::runRecorded(JobDescription &d, const QString &resumeId, bool
                                                              : ExitInput;
 }
 
+const char *const kPruneHelp =
+    "Drops the stored results of finished jobs (their job log, errors and summary stay). A job\n"
+    "that completed has its results in its result file; one that stopped or was killed can still\n"
+    "be resumed, but computes everything again. Running jobs are never touched.\n"
+    "\n"
+    "  fastmap-cli jobs prune                    down to the store's size cap (--store-limit)\n"
+    "  fastmap-cli jobs prune --all              every finished job\n"
+    "  fastmap-cli jobs prune --older-than AGE   jobs last updated more than AGE ago\n"
+    "\n"
+    "Options:\n"
+    "  --all                every finished job's stored results\n"
+    "  --older-than AGE     e.g. 30d, 12h, 90m (a plain number is days)\n"
+    "  --store-limit SIZE   the cap, e.g. 500M or 4G (default 2G): the oldest finished jobs go\n"
+    "                       first, those run with --keep-results last\n";
+
 int CliApplication::runJobs(const QStringList &arguments)
 {
+    if (arguments.size() > 1 && arguments.at(1) == QLatin1String("prune"))
+        return runPrune(QStringList{QStringLiteral("fastmap-cli jobs prune")} + arguments.mid(2));
     QCommandLineParser parser;
     parser.addHelpOption();
-    parser.setApplicationDescription(QStringLiteral("Lists the recorded jobs, newest first: id, state, function, input, output."));
+    parser.setApplicationDescription(QStringLiteral("Lists the recorded jobs, newest first: id, state, function, input, output.\n\n"
+                                                    "fastmap-cli jobs prune [--all|--older-than AGE|--store-limit SIZE]\n")
+                                     + QString::fromLatin1(kPruneHelp));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
     parser.addOption(json);
     if (!parser.parse(arguments))
@@ -144,6 +231,61 @@ int CliApplication::runJobs(const QStringList &arguments)
         m_out << job.id << "  " << job.currentState().leftJustified(24) << job.functionId() << "  "
               << job.input() << " -> " << job.output() << "  (" << job.elements << " elements"
               << (job.failed ? QStringLiteral(", %1 failed").arg(job.failed) : QString()) << ")\n";
+    m_out.flush();
+    return ExitSuccess;
+}
+
+int CliApplication::runPrune(const QStringList &arguments)
+{
+    const QString cmd = QStringLiteral("jobs");
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.setApplicationDescription(QString::fromLatin1(kPruneHelp));
+    const QCommandLineOption all(QStringLiteral("all"), QStringLiteral("Every finished job's stored results."));
+    const QCommandLineOption olderThan(QStringLiteral("older-than"), QStringLiteral("Jobs last updated more than AGE ago."), QStringLiteral("AGE"));
+    const QCommandLineOption storeLimit(QStringLiteral("store-limit"), QStringLiteral("The size cap (default 2G)."), QStringLiteral("SIZE"));
+    parser.addOptions({all, olderThan, storeLimit});
+    if (!parser.parse(arguments))
+        return usageError(parser.errorText(), cmd);
+    if (parser.isSet(QStringLiteral("help"))) {
+        m_out << parser.helpText();
+        return ExitSuccess;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("jobs prune takes no JOB; see `fastmap-cli rm JOB`"), cmd);
+    if (int(parser.isSet(all)) + int(parser.isSet(olderThan)) + int(parser.isSet(storeLimit)) > 1)
+        return usageError(QStringLiteral("jobs prune takes one of --all, --older-than and --store-limit"), cmd);
+    qint64 limit = JobStore::kDefaultLimitBytes;
+    if (parser.isSet(storeLimit) && !parseSize(parser.value(storeLimit), &limit))
+        return usageError(QStringLiteral("--store-limit: \"%1\" is not a size such as 500M, 4G or none").arg(parser.value(storeLimit)), cmd);
+    qint64 age = 0;
+    if (parser.isSet(olderThan) && !parseAge(parser.value(olderThan), &age))
+        return usageError(QStringLiteral("--older-than: \"%1\" is not an age such as 30d, 12h or 90m").arg(parser.value(olderThan)), cmd);
+    JobStore store;
+    if (!openStore(&store))
+        return ExitOutput;
+    QString error;
+    QList<JobRecord> dropped;
+    if (parser.isSet(all) || parser.isSet(olderThan)) {
+        dropped = store.pruneFinished(parser.isSet(all) ? QDateTime() : QDateTime::currentDateTime().addSecs(-age), &error);
+    } else {
+        dropped = store.enforceLimit(limit, &error);
+    }
+    if (!error.isEmpty()) {
+        m_err << "fastmap-cli: " << error << '\n';
+        return ExitOutput;
+    }
+    qint64 freed = 0;
+    for (const JobRecord &job : std::as_const(dropped)) {
+        m_out << "Dropped the stored results of job " << job.id << " (" << formatSize(job.storedBytes) << ")\n";
+        freed += job.storedBytes;
+    }
+    if (dropped.isEmpty())
+        m_out << "Nothing to prune.\n";
+    m_out << "Job store: " << store.path() << ", " << formatSize(store.fileBytes()) << " on disk";
+    if (!parser.isSet(all) && !parser.isSet(olderThan))
+        m_out << " (limit " << (limit < 0 ? QStringLiteral("none") : formatSize(limit)) << ")";
+    m_out << '\n';
     m_out.flush();
     return ExitSuccess;
 }
@@ -183,6 +325,11 @@ int CliApplication::runShow(const QStringList &arguments)
         return exit;
     QJsonObject o = jobToJson(job);
     m_out << QJsonDocument(o).toJson(QJsonDocument::Indented);
+    if (!job.hasStoredResults())
+        m_out << "\nStored results: dropped on " << job.resultsDropped.toString(Qt::ISODate)
+              << (job.isCompleted() ? QStringLiteral("; the results are in ") + job.output()
+                                    : QStringLiteral("; a resume computes them again"))
+              << '\n';
     JobExporter exporter(&store, m_catalog);
     m_out << "\nJob log:\n" << QString::fromUtf8(exporter.jobLogCsv(job)).replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
     m_out.flush();
@@ -245,7 +392,8 @@ int CliApplication::runResume(const QStringList &arguments)
     d.spec.chargesConfirmed = parser.isSet(yes);
     const bool quietMode = parser.isSet(quiet);
     // The cache could serve different bytes than the store for a refreshed entry; the store is the truth.
-    return runRecorded(d, job.id, quietMode, !quietMode && ::isatty(STDERR_FILENO) == 1, ResultCache::Mode::Off);
+    return runRecorded(d, job.id, quietMode, !quietMode && ::isatty(STDERR_FILENO) == 1, ResultCache::Mode::Off,
+                       RecordOptions());
 }
 
 int CliApplication::runExport(const QStringList &arguments)
@@ -255,7 +403,9 @@ int CliApplication::runExport(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Writes one archive with the job's results, errors.csv, joblog.csv and manifest.json (function,\n"
         "version, plugin hash, parameters, the dataset's fingerprint, timings, per-executor throughput,\n"
-        "and the estimated beside the actual cost). The format follows the name: .zip or .tar.zst."));
+        "and the estimated beside the actual cost). The format follows the name: .zip or .tar.zst.\n"
+        "The results are replayed from the store; once a completed job's stored results are dropped,\n"
+        "its result file is bundled instead, if it is still the one the job wrote."));
     parser.addPositionalArgument(QStringLiteral("JOB"), QStringLiteral("A job id, or a unique prefix of one."));
     const QCommandLineOption output(QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("The archive: FILE.zip or FILE.tar.zst."), QStringLiteral("FILE"));
     parser.addOption(output);
@@ -280,10 +430,13 @@ int CliApplication::runExport(const QStringList &arguments)
     }
     loadCatalog();
     JobExporter exporter(&store, m_catalog);
-    if (!exporter.exportJob(job, parser.value(output), &error)) {
+    QString missing;
+    if (!exporter.exportJob(job, parser.value(output), &error, {}, &missing)) {
         m_err << "fastmap-cli: " << error << '\n';
         return ExitOutput;
     }
+    if (!missing.isEmpty())
+        m_err << "warning: the bundle has no results: " << missing << '\n';
     m_err << "Exported job " << job.id << " to " << parser.value(output) << '\n';
     return ExitSuccess;
 }
