@@ -1,200 +1,338 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "remote/BatchCodec.h"
 
+#include "util/CborInput.h"
 #include "util/CborVariant.h"
+#include "util/TableCodec.h"
 
-#include <QCborArray>
-#include <QCborMap>
 #include <QCborStreamReader>
+#include <QCborStreamWriter>
 #include <QCborValue>
+#include <QSet>
 
-#include <cmath>
+#include <limits>
 
 namespace fastmap {
 
 namespace {
 
-bool parseTopMap(const QByteArray &body, QCborMap *map, QString *error)
+constexpr quint64 kMaxTypeCode = quint64(ColumnType::Text);
+
+// "upgrade the client" when the other side is ahead, "the worker" when it is behind.
+QString versionMismatch(const char *self, const char *other, int theirs)
 {
-    QCborParserError parseError;
-    const QCborValue root = QCborValue::fromCbor(body, &parseError);
-    if (parseError.error != QCborError::NoError) {
-        *error = QStringLiteral("malformed CBOR at byte %1: %2").arg(parseError.offset).arg(parseError.errorString());
+    const bool selfIsWorker = qstrcmp(self, "worker") == 0;
+    const char *older = (theirs < BatchCodec::kProtocolVersion) == selfIsWorker ? "client" : "worker";
+    return QStringLiteral("this %1 speaks protocol %2; the %3 %4 %5 — upgrade the %6")
+        .arg(QLatin1String(self))
+        .arg(BatchCodec::kProtocolVersion)
+        .arg(QLatin1String(other), selfIsWorker ? QStringLiteral("sent") : QStringLiteral("answered in protocol"))
+        .arg(theirs)
+        .arg(QLatin1String(older));
+}
+
+bool checkVersion(const QByteArray &body, const char *self, const char *other, QString *error)
+{
+    const int version = BatchCodec::versionOf(body, error);
+    if (version < 0)
         return false;
-    }
-    if (!root.isMap()) {
-        *error = QStringLiteral("the body is not a CBOR map");
-        return false;
-    }
-    *map = root.toMap();
-    const QCborValue version = map->value(QStringLiteral("v"));
-    if (!version.isInteger() || version.toInteger() != BatchCodec::kProtocolVersion) {
-        *error = QStringLiteral("unsupported protocol version %1 (this program speaks %2)")
-                     .arg(version.isInteger() ? QString::number(version.toInteger()) : QStringLiteral("none"))
-                     .arg(BatchCodec::kProtocolVersion);
-        return false;
-    }
+    if (version == BatchCodec::kProtocolVersion)
+        return true;
+    *error = versionMismatch(self, other, version);
+    return false;
+}
+
+// Each key of a body once: a second "inputs" or "charge" is a lie, not an update.
+bool firstTime(CborInput &in, QSet<QString> &seen, const QString &key)
+{
+    if (seen.contains(key))
+        return in.fail(QStringLiteral("the key \"%1\" appears twice").arg(key));
+    seen.insert(key);
     return true;
 }
 
-bool readTable(const QCborValue &value, int expectedRows, int columns, Table *table, const char *what, QString *error)
+bool readParams(CborInput &in, QVariantMap *params)
 {
-    if (!value.isArray()) {
-        *error = QStringLiteral("\"%1\" is not an array").arg(QLatin1String(what));
+    qint64 pairs = 0;
+    if (!in.enterMap("\"params\"", &pairs))
         return false;
-    }
-    const QCborArray rows = value.toArray();
-    if (expectedRows >= 0 && rows.size() != expectedRows) {
-        *error = QStringLiteral("\"%1\" has %2 rows, expected %3").arg(QLatin1String(what)).arg(rows.size()).arg(expectedRows);
-        return false;
-    }
-    *table = Table(columns, int(rows.size()));
-    for (int r = 0; r < rows.size(); ++r) {
-        const QCborValue row = rows.at(r);
-        if (!row.isArray() || row.toArray().size() != columns) {
-            *error = QStringLiteral("\"%1\" row %2 does not have %3 values").arg(QLatin1String(what)).arg(r).arg(columns);
+    for (qint64 i = 0; i < pairs; ++i) {
+        QString name;
+        if (!in.readText("a parameter name", &name))
             return false;
-        }
-        const QCborArray cells = row.toArray();
-        for (int c = 0; c < columns; ++c)
-            table->set(r, c, cborToVariant(cells.at(c)));
+        const QCborValue value = QCborValue::fromCbor(in.reader());
+        if (in.reader().lastError().c != QCborError::NoError)
+            return in.fail(QStringLiteral("the value of parameter \"%1\" is malformed CBOR: %2")
+                               .arg(name.left(100), in.reader().lastError().toString()));
+        params->insert(name, cborToVariant(value));
     }
-    return true;
+    return in.leave("\"params\"");
 }
 
-QCborArray writeTable(const Table &table, const BatchOutput *failures)
+bool readTextArray(CborInput &in, const char *what, QStringList *values)
 {
-    QCborArray rows;
-    for (int r = 0; r < table.rowCount(); ++r) {
-        QCborArray cells;
-        const bool failed = failures && failures->failed(r);
-        for (int c = 0; c < table.columnCount(); ++c)
-            cells.append(failed ? QCborValue(QCborValue::Null) : variantToCbor(table.at(r, c)));
-        rows.append(cells);
+    qint64 n = 0;
+    if (!in.enterArray(what, -1, &n))
+        return false;
+    for (qint64 i = 0; i < n; ++i) {
+        QString value;
+        if (!in.readText(what, &value))
+            return false;
+        *values << value;
     }
-    return rows;
+    return in.leave(what);
+}
+
+bool readUnsignedArray(CborInput &in, const char *what, quint64 maximum, std::vector<quint64> *values)
+{
+    qint64 n = 0;
+    if (!in.enterArray(what, -1, &n))
+        return false;
+    for (qint64 i = 0; i < n; ++i) {
+        quint64 value = 0;
+        if (!in.readUnsigned(what, maximum, &value))
+            return false;
+        values->push_back(value);
+    }
+    return in.leave(what);
+}
+
+bool readNonNegative(CborInput &in, const char *what, double *value)
+{
+    if (!in.readNumber(what, value))
+        return false;
+    return *value >= 0 || in.fail(QStringLiteral("%1 is negative").arg(QLatin1String(what)));
+}
+
+void writeKey(QCborStreamWriter &writer, const char *key)
+{
+    writer.append(QLatin1StringView(key));
 }
 
 } // namespace
 
+int BatchCodec::versionOf(const QByteArray &body, QString *error)
+{
+    QCborStreamReader reader(body);
+    CborInput in(reader, error);
+    qint64 pairs = 0;
+    if (!in.enterMap("the body", &pairs))
+        return -1;
+    // "v" is the first key of every body this program writes; the rest is skipped, not read.
+    for (qint64 i = 0; i < pairs; ++i) {
+        QString key;
+        if (!in.readText("a key of the body", &key))
+            return -1;
+        if (key == QLatin1String("v")) {
+            quint64 version = 0;
+            if (!in.readUnsigned("the protocol version \"v\"", quint64(std::numeric_limits<int>::max()), &version))
+                return -1;
+            return int(version);
+        }
+        if (!in.skip("a value of the body"))
+            return -1;
+    }
+    in.fail(QStringLiteral("the body has no protocol version \"v\""));
+    return -1;
+}
+
 QByteArray BatchCodec::encodeRequest(const BatchRequest &request)
 {
-    QCborMap params;
-    for (auto it = request.params.cbegin(); it != request.params.cend(); ++it)
-        params.insert(it.key(), variantToCbor(it.value()));
-    QCborMap map;
-    map.insert(QStringLiteral("v"), kProtocolVersion);
-    map.insert(QStringLiteral("function"), request.functionId);
-    map.insert(QStringLiteral("version"), request.functionVersion);
-    map.insert(QStringLiteral("sha256"), request.pluginSha256);
-    map.insert(QStringLiteral("params"), params);
-    map.insert(QStringLiteral("columns"), QCborArray::fromStringList(request.columns));
-    map.insert(QStringLiteral("firstRow"), request.firstRow);
-    map.insert(QStringLiteral("rows"), writeTable(request.rows, nullptr));
-    return map.toCborValue().toCbor();
+    Q_ASSERT(request.columns.size() == request.inputs.columnCount());
+    const Table &inputs = request.inputs;
+    QByteArray body;
+    body.reserve(1024 + inputs.buffer().size() + qsizetype(inputs.rowCount()) * (9 * inputs.columnCount() + 1));
+    QCborStreamWriter writer(&body);
+    writer.startMap(10);
+    writeKey(writer, "v");
+    writer.append(qint64(kProtocolVersion));
+    writeKey(writer, "function");
+    writer.append(request.functionId);
+    writeKey(writer, "version");
+    writer.append(request.functionVersion);
+    writeKey(writer, "sha256");
+    writer.append(request.pluginSha256);
+    writeKey(writer, "params");
+    writer.startMap(quint64(request.params.size()));
+    for (auto it = request.params.cbegin(); it != request.params.cend(); ++it) {
+        writer.append(it.key());
+        variantToCbor(it.value()).toCbor(writer);
+    }
+    writer.endMap();
+    writeKey(writer, "columns");
+    writer.startArray(quint64(request.columns.size()));
+    for (const QString &column : request.columns)
+        writer.append(column);
+    writer.endArray();
+    writeKey(writer, "types");
+    writer.startArray(quint64(inputs.columnCount()));
+    for (ColumnType type : inputs.types())
+        writer.append(quint64(type));
+    writer.endArray();
+    writeKey(writer, "firstRow");
+    writer.append(quint64(std::max<qint64>(0, request.firstRow)));
+    writeKey(writer, "failed");
+    writer.startArray(quint64(request.failedRows.size()));
+    for (int row : request.failedRows)
+        writer.append(quint64(row));
+    writer.endArray();
+    writeKey(writer, "inputs");
+    TableCodec::write(writer, inputs);
+    writer.endMap();
+    return body;
 }
 
 bool BatchCodec::decodeRequest(const QByteArray &body, BatchRequest *request, QString *error)
 {
-    QCborMap map;
-    if (!parseTopMap(body, &map, error))
+    error->clear();
+    if (!checkVersion(body, "worker", "client", error))
+        return false;
+    QCborStreamReader reader(body);
+    CborInput in(reader, error);
+    qint64 pairs = 0;
+    if (!in.enterMap("the body", &pairs))
         return false;
     BatchRequest r;
-    for (const char *key : {"function", "version", "sha256"}) {
-        if (!map.value(QLatin1String(key)).isString()) {
-            *error = QStringLiteral("\"%1\" is missing or not a string").arg(QLatin1String(key));
+    QSet<QString> seen;
+    std::vector<ColumnType> types;
+    std::vector<quint64> failed;
+    for (qint64 i = 0; i < pairs; ++i) {
+        QString key;
+        if (!in.readText("a key of the body", &key) || !firstTime(in, seen, key))
             return false;
+        bool ok = true;
+        if (key == QLatin1String("function")) {
+            ok = in.readText("\"function\"", &r.functionId);
+        } else if (key == QLatin1String("version")) {
+            ok = in.readText("\"version\"", &r.functionVersion);
+        } else if (key == QLatin1String("sha256")) {
+            ok = in.readText("\"sha256\"", &r.pluginSha256);
+        } else if (key == QLatin1String("params")) {
+            ok = readParams(in, &r.params);
+        } else if (key == QLatin1String("columns")) {
+            ok = readTextArray(in, "\"columns\"", &r.columns);
+        } else if (key == QLatin1String("types")) {
+            std::vector<quint64> codes;
+            ok = readUnsignedArray(in, "\"types\"", kMaxTypeCode, &codes);
+            for (quint64 code : codes)
+                types.push_back(ColumnType(code));
+        } else if (key == QLatin1String("firstRow")) {
+            quint64 first = 0;
+            ok = in.readUnsigned("\"firstRow\"", quint64(std::numeric_limits<qint64>::max()), &first);
+            r.firstRow = qint64(first);
+        } else if (key == QLatin1String("failed")) {
+            ok = readUnsignedArray(in, "\"failed\"", quint64(std::numeric_limits<int>::max()), &failed);
+        } else if (key == QLatin1String("inputs")) {
+            if (!seen.contains(QStringLiteral("types")))
+                return in.fail(QStringLiteral("\"inputs\" comes before \"types\""));
+            QString why;
+            if (!TableCodec::read(reader, types, -1, &r.inputs, &why))
+                return in.fail(QStringLiteral("\"inputs\": ") + why);
+        } else {
+            ok = in.skip("a value of the body"); // "v", checked already, or a key of a later 2.x
         }
-    }
-    r.functionId = map.value(QStringLiteral("function")).toString();
-    r.functionVersion = map.value(QStringLiteral("version")).toString();
-    r.pluginSha256 = map.value(QStringLiteral("sha256")).toString();
-    const QCborValue params = map.value(QStringLiteral("params"));
-    if (!params.isMap()) {
-        *error = QStringLiteral("\"params\" is missing or not a map");
-        return false;
-    }
-    const QCborMap paramMap = params.toMap();
-    for (auto it = paramMap.constBegin(); it != paramMap.constEnd(); ++it)
-        r.params.insert(it.key().toString(), cborToVariant(it.value()));
-    const QCborValue columns = map.value(QStringLiteral("columns"));
-    if (!columns.isArray() || columns.toArray().isEmpty()) {
-        *error = QStringLiteral("\"columns\" is missing or empty");
-        return false;
-    }
-    for (const QCborValue &c : columns.toArray()) {
-        if (!c.isString()) {
-            *error = QStringLiteral("\"columns\" holds a non-string");
+        if (!ok)
             return false;
-        }
-        r.columns << c.toString();
     }
-    const QCborValue firstRow = map.value(QStringLiteral("firstRow"));
-    if (!firstRow.isInteger() || firstRow.toInteger() < 0) {
-        *error = QStringLiteral("\"firstRow\" is missing or negative");
+    if (!in.leave("the body"))
         return false;
+    for (const char *key : {"function", "version", "sha256", "params", "columns", "types", "firstRow", "inputs"})
+        if (!seen.contains(QLatin1String(key)))
+            return in.fail(QStringLiteral("\"%1\" is missing").arg(QLatin1String(key)));
+    if (r.columns.isEmpty())
+        return in.fail(QStringLiteral("\"columns\" is empty"));
+    if (std::size_t(r.columns.size()) != types.size())
+        return in.fail(QStringLiteral("\"columns\" names %1 inputs but \"types\" has %2").arg(r.columns.size()).arg(types.size()));
+    qint64 previous = -1;
+    for (quint64 row : failed) {
+        if (qint64(row) <= previous || qint64(row) >= r.inputs.rowCount())
+            return in.fail(QStringLiteral("\"failed\" names row %1: not ascending, or not a row of the %2")
+                               .arg(row)
+                               .arg(r.inputs.rowCount()));
+        previous = qint64(row);
+        r.failedRows.push_back(int(row));
     }
-    r.firstRow = firstRow.toInteger();
-    if (!readTable(map.value(QStringLiteral("rows")), -1, int(r.columns.size()), &r.rows, "rows", error))
-        return false;
     *request = std::move(r);
     return true;
 }
 
-QByteArray BatchCodec::encodeResponse(const BatchResponse &response)
+QByteArray BatchCodec::encodeOutput(const BatchOutput &output)
 {
-    QCborArray errors;
-    for (int r = 0; r < response.output.rowCount(); ++r)
-        if (response.output.failed(r))
-            errors.append(QCborArray{r, response.output.error(r)});
-    QCborMap map;
-    map.insert(QStringLiteral("v"), kProtocolVersion);
-    map.insert(QStringLiteral("outputs"), writeTable(response.output.values(), &response.output));
-    map.insert(QStringLiteral("errors"), errors);
-    map.insert(QStringLiteral("vcpuSeconds"), response.vcpuSeconds);
-    map.insert(QStringLiteral("charge"), response.charge);
-    if (response.creditsLeft >= 0)
-        map.insert(QStringLiteral("creditsLeft"), response.creditsLeft);
-    return map.toCborValue().toCbor();
+    return TableCodec::encode(output);
 }
 
-bool BatchCodec::decodeResponse(const QByteArray &body, int rows, int outputColumns, BatchResponse *response,
-                                QString *error)
+QByteArray BatchCodec::encodeResponse(double vcpuSeconds, double charge, double creditsLeft,
+                                      const QByteArray &encodedOutput)
 {
-    QCborMap map;
-    if (!parseTopMap(body, &map, error))
+    QByteArray body;
+    body.reserve(encodedOutput.size() + 96);
+    {
+        QCborStreamWriter writer(&body);
+        writer.startMap(creditsLeft >= 0 ? 5 : 4);
+        writeKey(writer, "v");
+        writer.append(qint64(kProtocolVersion));
+        writeKey(writer, "vcpuSeconds");
+        writer.append(vcpuSeconds);
+        writeKey(writer, "charge");
+        writer.append(charge);
+        if (creditsLeft >= 0) {
+            writeKey(writer, "creditsLeft");
+            writer.append(creditsLeft);
+        }
+        writeKey(writer, "output");
+        // The map is left open: its last value is the already encoded output, appended below.
+        // A definite-length map has no end marker, and the writer checks nothing when destroyed.
+    }
+    body.append(encodedOutput);
+    return body;
+}
+
+QByteArray BatchCodec::encodeResponse(const BatchResponse &response)
+{
+    return encodeResponse(response.vcpuSeconds, response.charge, response.creditsLeft, encodeOutput(response.output));
+}
+
+bool BatchCodec::decodeResponse(const QByteArray &body, int rows, const std::vector<ColumnType> &outputTypes,
+                                BatchResponse *response, QString *error)
+{
+    error->clear();
+    if (!checkVersion(body, "client", "worker", error))
         return false;
-    Table outputs;
-    if (!readTable(map.value(QStringLiteral("outputs")), rows, outputColumns, &outputs, "outputs", error))
+    QCborStreamReader reader(body);
+    CborInput in(reader, error);
+    qint64 pairs = 0;
+    if (!in.enterMap("the body", &pairs))
         return false;
     BatchResponse r;
-    r.output = BatchOutput(outputColumns, rows);
-    r.output.values() = std::move(outputs);
-    const QCborValue errors = map.value(QStringLiteral("errors"));
-    if (!errors.isArray()) {
-        *error = QStringLiteral("\"errors\" is missing or not an array");
+    QSet<QString> seen;
+    for (qint64 i = 0; i < pairs; ++i) {
+        QString key;
+        if (!in.readText("a key of the body", &key) || !firstTime(in, seen, key))
+            return false;
+        bool ok = true;
+        if (key == QLatin1String("vcpuSeconds")) {
+            ok = readNonNegative(in, "\"vcpuSeconds\"", &r.vcpuSeconds);
+        } else if (key == QLatin1String("charge")) {
+            ok = readNonNegative(in, "\"charge\"", &r.charge);
+        } else if (key == QLatin1String("creditsLeft")) {
+            ok = readNonNegative(in, "\"creditsLeft\"", &r.creditsLeft);
+        } else if (key == QLatin1String("output")) {
+            QString why;
+            if (!TableCodec::read(reader, outputTypes, rows, &r.output, &why))
+                return in.fail(QStringLiteral("\"output\": ") + why);
+        } else {
+            ok = in.skip("a value of the body");
+        }
+        if (!ok)
+            return false;
+    }
+    if (!in.leave("the body"))
         return false;
-    }
-    for (const QCborValue &e : errors.toArray()) {
-        const QCborArray pair = e.toArray();
-        if (!e.isArray() || pair.size() != 2 || !pair.at(0).isInteger() || !pair.at(1).isString()
-            || pair.at(0).toInteger() < 0 || pair.at(0).toInteger() >= rows) {
-            *error = QStringLiteral("\"errors\" holds an entry that is not [row, message] for a row of the batch");
-            return false;
-        }
-        r.output.fail(int(pair.at(0).toInteger()), pair.at(1).toString());
-    }
-    for (const char *key : {"vcpuSeconds", "charge"}) {
-        const QCborValue v = map.value(QLatin1String(key));
-        if (!(v.isDouble() || v.isInteger()) || !std::isfinite(v.toDouble()) || v.toDouble() < 0) {
-            *error = QStringLiteral("\"%1\" is missing or not a non-negative number").arg(QLatin1String(key));
-            return false;
-        }
-    }
-    r.vcpuSeconds = map.value(QStringLiteral("vcpuSeconds")).toDouble();
-    r.charge = map.value(QStringLiteral("charge")).toDouble();
-    const QCborValue credits = map.value(QStringLiteral("creditsLeft"));
-    r.creditsLeft = (credits.isDouble() || credits.isInteger()) ? credits.toDouble() : -1;
+    for (const char *key : {"vcpuSeconds", "charge", "output"})
+        if (!seen.contains(QLatin1String(key)))
+            return in.fail(QStringLiteral("\"%1\" is missing").arg(QLatin1String(key)));
+    if (reader.currentOffset() != body.size())
+        return in.fail(QStringLiteral("%1 bytes follow the body").arg(body.size() - reader.currentOffset()));
     *response = std::move(r);
     return true;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The client side's small parts: the CBOR codec, the cost model, endpoints and the workers file.
+// The client side's small parts: the protocol's CBOR bodies (version 2, typed columns), the cost
+// model, endpoints and the workers file.
 #include "remote/BatchCodec.h"
 #include "remote/CostModel.h"
 #include "remote/WorkerEndpoint.h"
@@ -12,7 +13,34 @@
 #include <QTest>
 #include <QThread>
 
+#include <limits>
+
 using namespace fastmap;
+
+namespace {
+
+const std::vector<ColumnType> kOutputTypes{ColumnType::Float64, ColumnType::Text};
+
+// A map with its keys in the given order (QCborMap keeps the order they were inserted in).
+QByteArray mapOf(const QList<std::pair<QString, QCborValue>> &entries)
+{
+    QCborMap map;
+    for (const auto &[key, value] : entries)
+        map.insert(key, value);
+    return map.toCborValue().toCbor();
+}
+
+QByteArray withKey(const QByteArray &body, const QString &key, const QCborValue &value)
+{
+    QCborMap map = QCborValue::fromCbor(body).toMap();
+    if (value.isUndefined())
+        map.remove(key);
+    else
+        map.insert(key, value);
+    return map.toCborValue().toCbor();
+}
+
+} // namespace
 
 class TestRemoteParts : public QObject
 {
@@ -21,11 +49,12 @@ class TestRemoteParts : public QObject
     static BatchResponse sampleResponse()
     {
         BatchResponse r;
-        r.output = BatchOutput(2, 3);
-        r.output.values().set(0, 0, 1.5);
-        r.output.values().set(0, 1, QStringLiteral("ä"));
-        r.output.values().set(1, 0, qint64(-7));
-        r.output.values().set(1, 1, QVariant());
+        r.output = BatchOutput(kOutputTypes, 3);
+        Table &t = r.output.values();
+        t.doubles(0)[0] = 1.5;
+        t.setText(1, 0, QStringLiteral("ä"));
+        t.doubles(0)[1] = -7;
+        t.setNull(1, 1);
         r.output.fail(2, QStringLiteral("bad element"));
         r.vcpuSeconds = 0.25;
         r.charge = 0.01;
@@ -33,8 +62,7 @@ class TestRemoteParts : public QObject
         return r;
     }
 
-private slots:
-    void requestRoundTrip()
+    static BatchRequest sampleRequest()
     {
         BatchRequest request;
         request.functionId = QStringLiteral("geo.haversine");
@@ -43,41 +71,176 @@ private slots:
         request.params = {{"radius_km", 6371.0}, {"flag", true}, {"name", "x"}};
         request.columns = {"a", "b"};
         request.firstRow = 1000;
-        request.rows = Table(2, 2);
-        request.rows.set(0, 0, qint64(1));
-        request.rows.set(0, 1, QStringLiteral("two, \"2\""));
-        request.rows.set(1, 0, 3.25);
-        request.rows.set(1, 1, QVariant());
+        request.inputs = Table({ColumnType::Int64, ColumnType::Text}, 3);
+        request.inputs.integers(0)[0] = 1;
+        request.inputs.setText(1, 0, QStringLiteral("two, \"2\""));
+        request.inputs.integers(0)[1] = std::numeric_limits<qint64>::min();
+        request.inputs.setNull(1, 1);
+        request.failedRows = {2};
+        return request;
+    }
+
+private slots:
+    void requestRoundTrip()
+    {
+        const BatchRequest request = sampleRequest();
         BatchRequest decoded;
         QString error;
         QVERIFY2(BatchCodec::decodeRequest(BatchCodec::encodeRequest(request), &decoded, &error), qPrintable(error));
         QCOMPARE(decoded.functionId, request.functionId);
+        QCOMPARE(decoded.functionVersion, request.functionVersion);
         QCOMPARE(decoded.pluginSha256, request.pluginSha256);
         QCOMPARE(decoded.params.value("radius_km").toDouble(), 6371.0);
         QCOMPARE(decoded.params.value("flag").toBool(), true);
+        QCOMPARE(decoded.params.value("name").toString(), QStringLiteral("x"));
         QCOMPARE(decoded.columns, request.columns);
         QCOMPARE(decoded.firstRow, 1000);
-        QCOMPARE(decoded.rows.rowCount(), 2);
-        QCOMPARE(decoded.rows.at(0, 0).toLongLong(), 1);
-        QCOMPARE(decoded.rows.at(0, 1).toString(), QStringLiteral("two, \"2\""));
-        QCOMPARE(decoded.rows.at(1, 0).toDouble(), 3.25);
-        QVERIFY(decoded.rows.at(1, 1).isNull());
+        QCOMPARE(decoded.inputs.types(), request.inputs.types());
+        QCOMPARE(decoded.inputs.rowCount(), 3);
+        QCOMPARE(decoded.inputs.integers(0)[0], 1);
+        QCOMPARE(decoded.inputs.string(1, 0), QStringLiteral("two, \"2\""));
+        QCOMPARE(decoded.inputs.integers(0)[1], std::numeric_limits<qint64>::min());
+        QVERIFY(decoded.inputs.isNull(1, 1));
+        QCOMPARE(decoded.failedRows, std::vector<int>{2});
+        // The version is the body's first key, so any version can be refused before the rest.
+        QCOMPARE(QCborValue::fromCbor(BatchCodec::encodeRequest(request)).toMap().keys().first().toString(),
+                 QStringLiteral("v"));
     }
 
     void responseRoundTrip()
     {
         BatchResponse decoded;
         QString error;
-        QVERIFY2(BatchCodec::decodeResponse(BatchCodec::encodeResponse(sampleResponse()), 3, 2, &decoded, &error), qPrintable(error));
-        QCOMPARE(decoded.output.values().at(0, 0).toDouble(), 1.5);
-        QCOMPARE(decoded.output.values().at(0, 1).toString(), QStringLiteral("ä"));
-        QCOMPARE(decoded.output.values().at(1, 0).toLongLong(), -7);
+        QVERIFY2(BatchCodec::decodeResponse(BatchCodec::encodeResponse(sampleResponse()), 3, kOutputTypes, &decoded, &error),
+                 qPrintable(error));
+        QCOMPARE(decoded.output.values().doubles(0)[0], 1.5);
+        QCOMPARE(decoded.output.values().string(1, 0), QStringLiteral("ä"));
+        QCOMPARE(decoded.output.values().doubles(0)[1], -7.0);
+        QVERIFY(decoded.output.values().isNull(1, 1));
         QVERIFY(!decoded.output.failed(1));
         QVERIFY(decoded.output.failed(2));
         QCOMPARE(decoded.output.error(2), QStringLiteral("bad element"));
         QCOMPARE(decoded.vcpuSeconds, 0.25);
         QCOMPARE(decoded.charge, 0.01);
         QCOMPARE(decoded.creditsLeft, 4.5);
+        // Without credits the key is left out, and reads back as -1.
+        BatchResponse free = sampleResponse();
+        free.creditsLeft = -1;
+        QVERIFY2(BatchCodec::decodeResponse(BatchCodec::encodeResponse(free), 3, kOutputTypes, &decoded, &error),
+                 qPrintable(error));
+        QCOMPARE(decoded.creditsLeft, -1.0);
+    }
+
+    void theWorkersSplitEncodingIsTheSameBody()
+    {
+        const BatchResponse r = sampleResponse();
+        const QByteArray output = BatchCodec::encodeOutput(r.output); // on the worker's pool thread
+        QCOMPARE(BatchCodec::encodeResponse(r.vcpuSeconds, r.charge, r.creditsLeft, output), BatchCodec::encodeResponse(r));
+    }
+
+    void otherProtocolVersionsAreRefusedByName_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<bool>("request");
+        QTest::addColumn<QString>("message");
+        // What a version-1 client sent: one CBOR value per cell.
+        const QByteArray v1Request = mapOf({{"v", 1}, {"function", "test.control"}, {"version", "1.0.0"},
+                                            {"sha256", "ab"}, {"params", QCborMap{}}, {"columns", QCborArray{"x"}},
+                                            {"firstRow", 0}, {"rows", QCborArray{QCborArray{1}, QCborArray{2}}}});
+        QTest::newRow("a version-1 request") << v1Request << true
+                                             << "this worker speaks protocol 2; the client sent 1 — upgrade the client";
+        QTest::newRow("a newer request") << withKey(BatchCodec::encodeRequest(sampleRequest()), "v", 3) << true
+                                         << "this worker speaks protocol 2; the client sent 3 — upgrade the worker";
+        QTest::newRow("the version not first") << mapOf({{"function", "f"}, {"rows", QCborArray{}}, {"v", 1}}) << true
+                                               << "the client sent 1 — upgrade the client";
+        QTest::newRow("no version") << mapOf({{"function", "f"}}) << true << "has no protocol version";
+        const QByteArray v1Answer =
+            mapOf({{"v", 1}, {"outputs", QCborArray{QCborArray{1.5, "a"}}}, {"errors", QCborArray{}},
+                   {"vcpuSeconds", 0.1}, {"charge", 0.0}});
+        QTest::newRow("a version-1 answer") << v1Answer << false
+                                            << "this client speaks protocol 2; the worker answered in protocol 1 — upgrade the worker";
+        QTest::newRow("a newer answer") << withKey(BatchCodec::encodeResponse(sampleResponse()), "v", 7) << false
+                                        << "the worker answered in protocol 7 — upgrade the client";
+    }
+
+    void otherProtocolVersionsAreRefusedByName()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(bool, request);
+        QFETCH(QString, message);
+        QString error;
+        if (request) {
+            BatchRequest decoded;
+            QVERIFY(!BatchCodec::decodeRequest(body, &decoded, &error));
+        } else {
+            BatchResponse decoded;
+            QVERIFY(!BatchCodec::decodeResponse(body, 1, kOutputTypes, &decoded, &error));
+        }
+        QVERIFY2(error.contains(message), qPrintable(error));
+    }
+
+    void malformedRequestsAreRefused_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("needle");
+        const QByteArray good = BatchCodec::encodeRequest(sampleRequest());
+        const QCborMap map = QCborValue::fromCbor(good).toMap();
+        QTest::newRow("garbage") << QByteArray("\xff\x00garbage", 9) << "malformed CBOR";
+        QTest::newRow("not a map") << QCborValue(QCborArray{2}).toCbor() << "not a CBOR map";
+        QTest::newRow("no inputs") << withKey(good, "inputs", QCborValue()) << "\"inputs\" is missing";
+        QTest::newRow("no function") << withKey(good, "function", QCborValue()) << "\"function\" is missing";
+        QTest::newRow("function not text") << withKey(good, "function", 5) << "\"function\" is not a text string";
+        QTest::newRow("no columns") << withKey(withKey(good, "columns", QCborArray{}), "types", QCborArray{})
+                                    << "\"inputs\": the table has 2 columns, expected 0";
+        QTest::newRow("names and types disagree") << withKey(good, "columns", QCborArray{"a"})
+                                                  << "\"columns\" names 1 inputs but \"types\" has 2";
+        QTest::newRow("types disagree with the inputs") << withKey(good, "types", QCborArray{0, 3})
+                                                        << "column 0 (float64): the column is int64";
+        QTest::newRow("an unknown type") << withKey(good, "types", QCborArray{1, 9}) << "\"types\" is 9, more than 3";
+        QTest::newRow("a failed row outside the batch") << withKey(good, "failed", QCborArray{3})
+                                                        << "\"failed\" names row 3";
+        QTest::newRow("failed rows out of order") << withKey(good, "failed", QCborArray{2, 1}) << "not ascending";
+        QTest::newRow("negative first row") << withKey(good, "firstRow", -1) << "\"firstRow\" is not an unsigned integer";
+        QByteArray inputsFirst;
+        {
+            QCborMap reordered;
+            reordered.insert(QStringLiteral("v"), 2);
+            reordered.insert(QStringLiteral("inputs"), map.value(QStringLiteral("inputs")));
+            for (auto it = map.constBegin(); it != map.constEnd(); ++it)
+                if (!reordered.contains(it.key()))
+                    reordered.insert(it.key(), it.value());
+            inputsFirst = reordered.toCborValue().toCbor();
+        }
+        QTest::newRow("inputs before their types") << inputsFirst << "\"inputs\" comes before \"types\"";
+        QTest::newRow("trailing garbage in a map") << good.left(good.size() - 3) << "malformed CBOR";
+    }
+
+    void malformedRequestsAreRefused()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, needle);
+        BatchRequest decoded;
+        QString error;
+        QVERIFY(!BatchCodec::decodeRequest(body, &decoded, &error));
+        QVERIFY2(error.contains(needle), qPrintable(error));
+    }
+
+    void everyCutOfARequestOrAnswerIsRefused()
+    {
+        const QByteArray request = BatchCodec::encodeRequest(sampleRequest());
+        for (qsizetype cut = 0; cut < request.size(); ++cut) {
+            BatchRequest decoded;
+            QString error;
+            if (BatchCodec::decodeRequest(request.left(cut), &decoded, &error) || error.isEmpty())
+                QFAIL(qPrintable(QStringLiteral("a request cut at %1 was not refused with a reason").arg(cut)));
+        }
+        const QByteArray answer = BatchCodec::encodeResponse(sampleResponse());
+        for (qsizetype cut = 0; cut < answer.size(); ++cut) {
+            BatchResponse decoded;
+            QString error;
+            if (BatchCodec::decodeResponse(answer.left(cut), 3, kOutputTypes, &decoded, &error) || error.isEmpty())
+                QFAIL(qPrintable(QStringLiteral("an answer cut at %1 was not refused with a reason").arg(cut)));
+        }
     }
 
     void lyingOrBrokenAnswersAreRefused_data()
@@ -88,21 +251,19 @@ private slots:
         const QByteArray good = BatchCodec::encodeResponse(sampleResponse());
         QTest::newRow("empty") << QByteArray() << 3 << "malformed CBOR";
         QTest::newRow("truncated") << good.left(good.size() / 2) << 3 << "malformed CBOR";
-        QTest::newRow("html") << QByteArray("<html>502 Bad Gateway</html>") << 3 << "";
+        QTest::newRow("html") << QByteArray("<html>502 Bad Gateway</html>") << 3 << "malformed CBOR";
         QTest::newRow("fewer rows than asked") << good << 4 << "has 3 rows, expected 4";
         QTest::newRow("more rows than asked") << good << 2 << "has 3 rows, expected 2";
-        QCborMap wrongVersion = QCborValue::fromCbor(good).toMap();
-        wrongVersion.insert(QStringLiteral("v"), 99);
-        QTest::newRow("other protocol") << wrongVersion.toCborValue().toCbor() << 3 << "protocol version 99";
-        QCborMap badError = QCborValue::fromCbor(good).toMap();
-        badError.insert(QStringLiteral("errors"), QCborArray{QCborArray{7, QStringLiteral("x")}});
-        QTest::newRow("error for a row not in the batch") << badError.toCborValue().toCbor() << 3 << "errors";
-        QCborMap negative = QCborValue::fromCbor(good).toMap();
-        negative.insert(QStringLiteral("charge"), -1.0);
-        QTest::newRow("negative charge") << negative.toCborValue().toCbor() << 3 << "charge";
-        QCborMap narrow = QCborValue::fromCbor(good).toMap();
-        narrow.insert(QStringLiteral("outputs"), QCborArray{QCborArray{1}, QCborArray{2}, QCborArray{3}});
-        QTest::newRow("row too narrow") << narrow.toCborValue().toCbor() << 3 << "does not have 2 values";
+        QCborArray output = QCborValue::fromCbor(good).toMap().value(QStringLiteral("output")).toArray();
+        output[1] = QCborArray{QCborArray{7, QStringLiteral("x")}};
+        QTest::newRow("error for a row not in the batch") << withKey(good, "output", output) << 3
+                                                          << "a failure's row is 7, more than 2";
+        QTest::newRow("negative charge") << withKey(good, "charge", -1.0) << 3 << "\"charge\" is negative";
+        QTest::newRow("no charge") << withKey(good, "charge", QCborValue()) << 3 << "\"charge\" is missing";
+        QTest::newRow("no output") << withKey(good, "output", QCborValue()) << 3 << "\"output\" is missing";
+        QTest::newRow("output of another shape") << withKey(good, "output", QCborArray{QCborArray{1}, 2}) << 3
+                                                 << "the table has 1 items, expected 2";
+        QTest::newRow("bytes after the body") << good + QByteArray("xyz") << 3 << "3 bytes follow the body";
     }
 
     void lyingOrBrokenAnswersAreRefused()
@@ -112,9 +273,12 @@ private slots:
         QFETCH(QString, needle);
         BatchResponse decoded;
         QString error;
-        QVERIFY(!BatchCodec::decodeResponse(body, rows, 2, &decoded, &error));
-        QVERIFY(!error.isEmpty());
+        QVERIFY(!BatchCodec::decodeResponse(body, rows, kOutputTypes, &decoded, &error));
         QVERIFY2(error.contains(needle), qPrintable(error));
+        // Another type than the request's outputs is refused too.
+        QVERIFY(!BatchCodec::decodeResponse(BatchCodec::encodeResponse(sampleResponse()), 3,
+                                            {ColumnType::Int64, ColumnType::Text}, &decoded, &error));
+        QVERIFY2(error.contains(QStringLiteral("column 0 (int64): the column is float64")), qPrintable(error));
     }
 
     void costModelChargesOnlyTheRemoteShare()
