@@ -2,6 +2,8 @@
 #include "engine/BatchRunner.h"
 
 #include <exception>
+#include <utility>
+#include <vector>
 
 namespace fastmap {
 
@@ -22,31 +24,43 @@ QString describeCurrentException()
 
 void BatchRunner::run(const Function &function, const Table &input, BatchOutput &output)
 {
+    // The rows failed before the function ran (their input did not convert) keep their message
+    // whatever the function does; remember them in case the output has to be rebuilt.
+    std::vector<std::pair<int, QString>> failedBefore;
+    for (int row = 0; output.hasFailures() && row < output.rowCount(); ++row)
+        if (output.failed(row))
+            failedBefore.emplace_back(row, output.error(row));
+    const std::vector<ColumnType> outputTypes = output.values().types();
+    const auto fresh = [&] {
+        BatchOutput rebuilt(outputTypes, input.rowCount());
+        for (const auto &[row, message] : failedBefore)
+            rebuilt.fail(row, message);
+        return rebuilt;
+    };
     try {
         function.process(input, output);
         return;
     } catch (...) {
         if (input.rowCount() == 1) {
-            output = BatchOutput(output.values().columnCount(), 1);
-            output.fail(0, describeCurrentException());
+            output = fresh();
+            output.fail(0, describeCurrentException()); // kept only if the input converted
             return;
         }
     }
-    const int columns = output.values().columnCount();
-    output = BatchOutput(columns, input.rowCount());
-    Table one(input.columnCount(), 1);
+    output = fresh();
+    Table one(input.types(), 1);
     for (int row = 0; row < input.rowCount(); ++row) {
-        for (int c = 0; c < input.columnCount(); ++c)
-            one.set(0, c, input.at(row, c));
-        BatchOutput single(columns, 1);
+        if (output.failed(row))
+            continue;
+        one.buffer().clear(); // copyRow appends the row's text
+        one.copyRow(0, input, row);
+        BatchOutput single(outputTypes, 1);
         try {
             function.process(one, single);
-            if (single.failed(0)) {
+            if (single.failed(0))
                 output.fail(row, single.error(0));
-                continue;
-            }
-            for (int c = 0; c < columns; ++c)
-                output.values().set(row, c, single.values().at(0, c));
+            else
+                output.values().copyRow(row, single.values(), 0);
         } catch (...) {
             output.fail(row, describeCurrentException());
         }
