@@ -21,14 +21,15 @@ void ErrorTableModel::appendFailures(const BatchResult &result, const QStringLis
     if (!result.output.hasFailures())
         return;
     QList<Row> added;
-    const Table &rows = result.batch.rows;
-    for (int r = 0; r < rows.rowCount(); ++r) {
+    const Table &kept = result.batch.kept;
+    for (int r = 0; r < result.output.rowCount(); ++r) {
         if (!result.output.failed(r))
             continue;
         QStringList parts;
-        for (int c = 0; c < rows.columnCount(); ++c)
-            parts.append((c < datasetColumns.size() ? datasetColumns.at(c) + QLatin1Char('=') : QString()) +
-                         rows.at(r, c).toString());
+        for (int c = 0; c < datasetColumns.size(); ++c) {
+            const QVariant v = c < kept.columnCount() && r < kept.rowCount() ? kept.value(r, c) : QVariant();
+            parts.append(datasetColumns.at(c) + QLatin1Char('=') + v.toString());
+        }
         added.append({result.batch.firstRow + r, parts.join(QStringLiteral(", ")), result.output.error(r),
                       result.executor});
     }

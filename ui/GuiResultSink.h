@@ -20,8 +20,12 @@ public:
 
     // Set between jobs only; null for none.
     void setFile(ResultSink *file) { m_file = file; }
+    // Whether the app itself needs every dataset column (the results view shows them). Set
+    // between jobs only.
+    void setWantsInput(bool wants) { m_wantsInput = wants; }
 
     bool begin(const QStringList &datasetColumns, const QStringList &outputColumns, QString *error) override;
+    bool wantsInput() const override { return m_wantsInput || (m_file && m_file->wantsInput()); }
     void prepare(BatchResult &result) override;
     bool consume(const BatchResult &result, QString *error) override;
     bool finish(bool complete, QString *error) override;
@@ -32,6 +36,7 @@ signals:
 
 private:
     ResultSink *m_file = nullptr;
+    bool m_wantsInput = true;
 };
 
 } // namespace fastmap

@@ -119,6 +119,7 @@ bool JobController::launchRecorded(JobDescription &description, const QString &r
         emit noteAdded(warning);
     m_writer = ResultWriter::create(description.format, description.output, description.writerOptions);
     m_sink->setFile(m_writer.get());
+    m_sink->setWantsInput(m_results->showsInput());
     ResultSink *sink = run->sink(m_sink.get());
     m_engine.setStoredResults(run->storedResults());
     m_engine.setResultCache(run->cache(), int(run->cacheMode()));
@@ -193,7 +194,13 @@ bool JobController::retryFailed(const QVariantMap &params, QString *error)
         for (int c = 0; c < columns.size(); ++c) {
             if (c)
                 bytes.append(',');
-            ValueText::appendCsv(bytes, m_results->value(row, c, true));
+            // The field as the dataset spelled it, so the retry converts it exactly as the job did;
+            // an empty one quoted, or a one-column file would have a blank line the reader skips.
+            const std::string_view field = m_results->inputField(row, c);
+            if (field.empty())
+                bytes.append("\"\"");
+            else
+                ValueText::appendCsvText(bytes, field);
         }
         bytes.append("\r\n");
     }
@@ -206,7 +213,8 @@ bool JobController::retryFailed(const QVariantMap &params, QString *error)
     spec.datasetOptions.csvDelimiter = ',';
     m_retrying = true;
     m_retryIndexes = failed;
-    m_sink->setFile(nullptr); // a retry is not a job of its own: it patches the table
+    m_sink->setFile(nullptr);     // a retry is not a job of its own: it patches the table
+    m_sink->setWantsInput(false); // ... with its outputs only
     if (!launch(spec, m_sink.get(), error)) {
         m_retrying = false;
         return false;
@@ -274,14 +282,11 @@ void JobController::onBatch(const BatchResult &result)
         return;
     }
     const Table &out = result.output.values();
-    for (int r = 0; r < result.batch.size(); ++r) {
+    for (int r = 0; r < result.output.rowCount(); ++r) {
         const qint64 k = result.batch.firstRow + r;
         if (k < 0 || k >= m_retryIndexes.size())
             continue;
-        QVariantList outputs;
-        for (int c = 0; c < out.columnCount(); ++c)
-            outputs.append(out.at(r, c));
-        m_results->replaceElement(m_retryIndexes.at(k), outputs,
+        m_results->replaceElement(m_retryIndexes.at(k), out, r,
                                   result.output.failed(r) ? result.output.error(r) : QString());
     }
 }

@@ -22,16 +22,9 @@ void LiveData::addBatch(const BatchResult &result)
     const double start = double(result.startNs) / 1e9;
     const double end = double(result.startNs + result.durationNs) / 1e9;
     m_throughput.add(result.executor, start, end, result.batch.size());
-    if (m_histogramColumn < 0 || m_histogramColumn >= result.output.values().columnCount())
-        return;
-    for (int r = 0; r < result.output.rowCount(); ++r) {
-        if (result.output.failed(r))
-            continue;
-        bool ok = false;
-        const double v = result.output.values().at(r, m_histogramColumn).toDouble(&ok);
-        if (ok)
-            m_histogram.add(v);
-    }
+    // Straight from the typed column: a text or boolean output has no histogram.
+    ResultTableModel::forEachNumber(result.output, m_histogramColumn,
+                                    [this](double v) { m_histogram.add(v); });
 }
 
 void LiveData::addProgress(double elapsedSeconds, qint64 done, qint64 total, double cost)
@@ -48,12 +41,7 @@ void LiveData::setHistogramColumn(int column, const ResultTableModel &results)
     m_histogram.clear();
     if (column < 0)
         return;
-    for (qint64 row = 0; row < results.elementCount(); ++row) {
-        bool ok = false;
-        const double v = results.value(row, column, false).toDouble(&ok);
-        if (ok)
-            m_histogram.add(v);
-    }
+    results.forEachNumber(column, [this](double v) { m_histogram.add(v); });
 }
 
 } // namespace fastmap

@@ -153,6 +153,7 @@ void MainWindow::createTabs()
     // once it is done, so inserts never pay for the proxy's mapping.
     m_sorted = new QSortFilterProxyModel(this);
     m_sorted->setDynamicSortFilter(false);
+    m_sorted->setSortRole(ResultTableModel::ValueRole); // numbers as numbers, not as their display text
     m_resultsView->setModel(m_controller->results());
     m_resultsView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_resultsView->setEditTriggers(QAbstractItemView::NoEditTriggers);

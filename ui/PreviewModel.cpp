@@ -28,7 +28,7 @@ QVariant PreviewModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || role != Qt::DisplayRole || index.column() >= m_rows.columnCount())
         return {};
-    return m_rows.at(index.row(), index.column());
+    return m_rows.value(index.row(), index.column());
 }
 
 QVariant PreviewModel::headerData(int section, Qt::Orientation orientation, int role) const

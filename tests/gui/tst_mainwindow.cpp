@@ -23,6 +23,7 @@
 #include <QImage>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSpinBox>
@@ -149,15 +150,20 @@ private slots:
         QCOMPARE(results->rowCount(), demoRows());
         QCOMPARE(results->headerData(6, Qt::Horizontal).toString(), QStringLiteral("km"));
         // Paris-London is 344 km on the Earth: 0.054 on a sphere of radius 1.
-        const double km = results->data(results->index(0, 6)).toDouble();
+        const double km = results->data(results->index(0, 6), ResultTableModel::ValueRole).toDouble();
+        // Shown in the locale with every digit, right-aligned.
+        QCOMPARE(results->data(results->index(0, 6)).toString(),
+                 QLocale().toString(km, 'g', QLocale::FloatingPointShortest));
+        QCOMPARE(results->data(results->index(0, 6), Qt::TextAlignmentRole).toInt(),
+                 int(Qt::AlignRight | Qt::AlignVCenter));
         QVERIFY2(km > 0.05 && km < 0.06, qPrintable(QString::number(km)));
         QVERIFY(window.resultsView()->isSortingEnabled());
         QVERIFY(window.statusText().contains(QString::number(demoRows())));
         QVERIFY(window.logText().contains(QStringLiteral("geo.haversine")));
         // Sorted by distance, descending, once the job is done.
         window.resultsView()->sortByColumn(6, Qt::DescendingOrder);
-        QVERIFY(results->data(results->index(0, 6)).toDouble() >=
-                results->data(results->index(1, 6)).toDouble());
+        QVERIFY(results->data(results->index(0, 6), ResultTableModel::ValueRole).toDouble() >=
+                results->data(results->index(1, 6), ResultTableModel::ValueRole).toDouble());
         window.resultsView()->selectRow(0);
         window.copySelection();
         QVERIFY(QApplication::clipboard()->text().startsWith(QStringLiteral("from\tto\t")));

@@ -3,6 +3,8 @@
 #include "AppSettings.h"
 #include "ColumnMappingForm.h"
 #include "ErrorTableModel.h"
+#include "GuiResultSink.h"
+#include "LiveData.h"
 #include "ResultTableModel.h"
 #include "TokenStore.h"
 #include "WorkerTableModel.h"
@@ -11,32 +13,74 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QFile>
+#include <QLocale>
+#include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
+#include <limits>
 
 using namespace fastmap;
 
 namespace {
 
-// A batch of `n` elements starting at `first`: input x = index, output y = 2x; every element
-// whose index is divisible by `failEvery` fails.
+// A batch of `n` elements starting at `first`: input x = index (kept as text, as the engine
+// keeps a dataset's columns), output y = 2x (an integer); every element whose index is
+// divisible by `failEvery` fails.
 BatchResult makeBatch(qint64 first, int n, int failEvery = 0)
 {
     BatchResult result;
     result.batch.firstRow = first;
-    result.batch.rows = Table(1, n);
-    result.output = BatchOutput(1, n);
+    result.batch.records.count = n;
+    result.batch.kept = Table({ColumnType::Text}, n);
+    result.output = BatchOutput({ColumnType::Int64}, n);
     result.executor = QStringLiteral("local");
     for (int r = 0; r < n; ++r) {
-        result.batch.rows.set(r, 0, first + r);
+        result.batch.kept.setText(0, r, QString::number(first + r));
         if (failEvery > 0 && (first + r) % failEvery == 0)
             result.output.fail(r, QStringLiteral("bad %1").arg(first + r));
         else
-            result.output.values().set(r, 0, 2 * (first + r));
+            result.output.values().integers(0)[std::size_t(r)] = 2 * (first + r);
     }
     return result;
 }
+
+// One output row of a retried element.
+Table oneRow(std::int64_t y)
+{
+    Table t({ColumnType::Int64}, 1);
+    t.integers(0)[0] = y;
+    return t;
+}
+
+// A batch with a double, a text and a boolean output: d = `values`, s = "s<i>", b = odd i.
+BatchResult makeTypedBatch(qint64 first, const std::vector<double> &values)
+{
+    const int n = int(values.size());
+    BatchResult result;
+    result.batch.firstRow = first;
+    result.batch.records.count = n;
+    result.batch.kept = Table({ColumnType::Text}, n);
+    result.output = BatchOutput({ColumnType::Float64, ColumnType::Text, ColumnType::Bool}, n);
+    Table &out = result.output.values();
+    for (int r = 0; r < n; ++r) {
+        result.batch.kept.setText(0, r, QString::number(first + r));
+        out.doubles(0)[std::size_t(r)] = values[std::size_t(r)];
+        out.setText(1, r, QStringLiteral("s%1").arg(first + r));
+        out.bools(2)[std::size_t(r)] = (first + r) % 2;
+    }
+    return result;
+}
+
+// Restores Qt's default locale when a test that changes it ends, even by a failure.
+struct DefaultLocale
+{
+    explicit DefaultLocale(const QLocale &locale) { QLocale::setDefault(locale); }
+    ~DefaultLocale() { QLocale::setDefault(before); }
+    QLocale before;
+};
 
 } // namespace
 
@@ -67,9 +111,11 @@ private slots:
         model.appendBatch(makeBatch(0, 10, 4));
         model.appendBatch(makeBatch(10, 5, 4));
         QCOMPARE(model.rowCount(), 15);
-        QCOMPARE(model.data(model.index(13, 0)).toLongLong(), 13);
-        QCOMPARE(model.data(model.index(13, 1)).toLongLong(), 26);
+        QCOMPARE(model.data(model.index(13, 0)).toString(), QStringLiteral("13"));
+        QCOMPARE(model.data(model.index(13, 1), ResultTableModel::ValueRole), QVariant(qlonglong(26)));
+        QCOMPARE(model.data(model.index(13, 1)).toString(), QStringLiteral("26"));
         QCOMPARE(model.data(model.index(12, 1)), QVariant());
+        QCOMPARE(model.data(model.index(12, 1), ResultTableModel::ValueRole), QVariant());
         QCOMPARE(model.data(model.index(12, 2)).toString(), QStringLiteral("bad 12"));
         QCOMPARE(model.failedRows(), (QList<qint64>{0, 4, 8, 12}));
         QCOMPARE(model.toTsv({1, 2}), QStringLiteral("x\ty\terror\n1\t2\t\n2\t4\t\n"));
@@ -80,10 +126,12 @@ private slots:
         ResultTableModel model;
         model.reset({QStringLiteral("x")}, {QStringLiteral("y")});
         model.appendBatch(makeBatch(0, 6, 3));
-        model.replaceElement(3, {QVariant(6)}, QString());
-        model.replaceElement(0, {}, QStringLiteral("still bad"));
+        model.replaceElement(3, oneRow(6), 0, QString());
+        model.replaceElement(0, oneRow(99), 0, QStringLiteral("still bad"));
         QCOMPARE(model.failedRows(), (QList<qint64>{0}));
-        QCOMPARE(model.data(model.index(3, 1)).toInt(), 6);
+        QCOMPARE(model.data(model.index(3, 1), ResultTableModel::ValueRole), QVariant(qlonglong(6)));
+        QCOMPARE(model.value(0, 0, false), QVariant()); // a failed retry has no outputs
+        QCOMPARE(model.inputField(3, 0), std::string_view("3"));
         QCOMPARE(model.error(0), QStringLiteral("still bad"));
 
         ErrorTableModel errors;
@@ -104,6 +152,112 @@ private slots:
         QCOMPARE(lines.at(1), QStringLiteral("0,,still bad"));
         QCOMPARE(lines.at(4), QStringLiteral("3,6,"));
         QCOMPARE(lines.at(6), QStringLiteral("5,10,"));
+    }
+
+    // Numbers show in the locale, right-aligned, with every digit a double needs; sorting and
+    // copying use the typed value.
+    void resultModelShowsTypedValues()
+    {
+        const DefaultLocale german(QLocale(QLocale::German, QLocale::Germany));
+        ResultTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.reset({QStringLiteral("x")}, {QStringLiteral("d"), QStringLiteral("s"), QStringLiteral("b")});
+        const double third = 1.0 / 3.0;
+        model.appendBatch(makeTypedBatch(0, {0.1 + 0.2, 1234567.25, third, 10.0, -2.5}));
+        BatchResult nulls = makeTypedBatch(5, {std::numeric_limits<double>::quiet_NaN(), 9.0});
+        nulls.output.values().setNull(0, 1);
+        model.appendBatch(nulls);
+        QCOMPARE(model.rowCount(), 7);
+
+        QCOMPARE(model.data(model.index(0, 1)).toString(), QStringLiteral("0,30000000000000004"));
+        QCOMPARE(model.data(model.index(1, 1)).toString(), QStringLiteral("1.234.567,25"));
+        QCOMPARE(model.data(model.index(2, 1)).toString(), QStringLiteral("0,3333333333333333"));
+        QCOMPARE(model.data(model.index(2, 1), ResultTableModel::ValueRole), QVariant(third));
+        QCOMPARE(model.data(model.index(2, 1), Qt::EditRole), QVariant(third));
+        QCOMPARE(model.data(model.index(6, 1)), QVariant()); // a null
+        QCOMPARE(model.data(model.index(1, 2)).toString(), QStringLiteral("s1"));
+        QCOMPARE(model.data(model.index(1, 3)), QVariant(true));
+        QCOMPARE(model.data(model.index(0, 0)), QVariant(QStringLiteral("0"))); // kept input: text
+
+        const QVariant right(int(Qt::AlignRight | Qt::AlignVCenter));
+        QCOMPARE(model.data(model.index(0, 1), Qt::TextAlignmentRole), right);
+        QCOMPARE(model.data(model.index(0, 0), Qt::TextAlignmentRole), QVariant()); // input text
+        QCOMPARE(model.data(model.index(0, 2), Qt::TextAlignmentRole), QVariant()); // text output
+
+        // Copied text is the exact number, whatever the locale.
+        QCOMPARE(model.toTsv({1, 2, 5}), QStringLiteral("x\td\ts\tb\terror\n"
+                                                        "1\t1234567.25\ts1\ttrue\t\n"
+                                                        "2\t0.3333333333333333\ts2\tfalse\t\n"
+                                                        "5\tnan\ts5\ttrue\t\n"));
+
+        // Sorted as numbers (as text, "10" would come before "2,5"); the null last, as Qt sorts invalid
+        // values.
+        ResultTableModel numbers;
+        numbers.reset({QStringLiteral("x")}, {QStringLiteral("d"), QStringLiteral("s"), QStringLiteral("b")});
+        BatchResult unsorted = makeTypedBatch(0, {0.1 + 0.2, 1234567.25, third, 10.0, 2.5, 0.0});
+        unsorted.output.values().setNull(0, 5);
+        numbers.appendBatch(unsorted);
+        QSortFilterProxyModel sorted;
+        sorted.setSortRole(ResultTableModel::ValueRole);
+        sorted.setSourceModel(&numbers);
+        sorted.sort(1);
+        QList<int> order;
+        for (int r = 0; r < sorted.rowCount(); ++r)
+            order.append(sorted.mapToSource(sorted.index(r, 1)).row());
+        QCOMPARE(order, (QList<int>{0, 2, 4, 3, 1, 5}));
+    }
+
+    void liveHistogramReadsTypedColumns()
+    {
+        ResultTableModel model;
+        model.reset({QStringLiteral("x")}, {QStringLiteral("d"), QStringLiteral("s"), QStringLiteral("b")});
+        BatchResult batch = makeTypedBatch(0, {1, 2, 3, 4, std::numeric_limits<double>::infinity()});
+        batch.output.values().setNull(0, 1);
+        batch.output.fail(2, QStringLiteral("bad"));
+        model.appendBatch(batch);
+
+        LiveData live;
+        live.setHistogramColumn(0, model);
+        QCOMPARE(live.histogram().count(), 2); // 1 and 4: no null, no failed element, no infinity
+        live.addBatch(makeTypedBatch(5, {10, 20}));
+        QCOMPARE(live.histogram().count(), 4);
+        QCOMPARE(live.histogram().maximum(), 20.0);
+
+        // A retried element counts with its new value.
+        Table retried({ColumnType::Float64, ColumnType::Text, ColumnType::Bool}, 1);
+        retried.doubles(0)[0] = -7;
+        model.replaceElement(2, retried, 0, QString());
+        live.setHistogramColumn(0, model);
+        QCOMPARE(live.histogram().count(), 3);
+        QCOMPARE(live.histogram().minimum(), -7.0);
+
+        // Text and boolean outputs have no histogram; integers do.
+        live.setHistogramColumn(1, model);
+        QCOMPARE(live.histogram().count(), 0);
+        live.setHistogramColumn(2, model);
+        QCOMPARE(live.histogram().count(), 0);
+        ResultTableModel integers;
+        integers.reset({QStringLiteral("x")}, {QStringLiteral("y")});
+        integers.appendBatch(makeBatch(0, 10, 4));
+        live.setHistogramColumn(0, integers);
+        QCOMPARE(live.histogram().count(), 7);
+        QCOMPARE(live.histogram().maximum(), 18.0);
+    }
+
+    // The app keeps the dataset's columns only because the results view shows them.
+    void guiSinkWantsInputForTheView()
+    {
+        GuiResultSink sink;
+        QVERIFY(sink.wantsInput());
+        sink.setWantsInput(false);
+        QVERIFY(!sink.wantsInput());
+        CsvResultWriter keeping(m_dir.filePath(QStringLiteral("k.csv")), ResultWriterOptions{true});
+        sink.setFile(&keeping);
+        QVERIFY(sink.wantsInput()); // the file asks for it
+        CsvResultWriter plain(m_dir.filePath(QStringLiteral("p.csv")), ResultWriterOptions{false});
+        sink.setFile(&plain);
+        QVERIFY(!sink.wantsInput());
+        QVERIFY(ResultTableModel().showsInput());
     }
 
     void errorModelListsFailuresAsTheyCome()
