@@ -28,6 +28,24 @@ BatchOutcome refuse(BatchOutcome outcome, int status, const QString &reason)
     return outcome;
 }
 
+// "x (integer), y (number)", as the metadata names the types.
+QString typedColumns(const QStringList &names, const std::vector<ColumnType> &types)
+{
+    QStringList parts;
+    for (std::size_t i = 0; i < types.size(); ++i) {
+        const char *type = "string";
+        switch (types[i]) {
+        case ColumnType::Float64: type = "number"; break;
+        case ColumnType::Int64: type = "integer"; break;
+        case ColumnType::Bool: type = "boolean"; break;
+        case ColumnType::Text: type = "string"; break;
+        }
+        const QString name = i < std::size_t(names.size()) ? names[qsizetype(i)] : QStringLiteral("?");
+        parts << QStringLiteral("%1 (%2)").arg(name, QLatin1String(type));
+    }
+    return parts.join(QStringLiteral(", "));
+}
+
 } // namespace
 
 BatchExecutor::BatchExecutor(PluginCatalog *catalog, QHash<QString, QString> hashes, double pricePerVcpuHour)
@@ -50,7 +68,7 @@ BatchOutcome BatchExecutor::execute(const QByteArray &body, const TokenIdentity 
     if (!BatchCodec::decodeRequest(body, &request, &error))
         return refuse(outcome, 400, QStringLiteral("cannot decode the batch: ") + error);
     outcome.functionId = quoted(request.functionId);
-    outcome.rows = request.rows.rowCount();
+    outcome.rows = request.inputs.rowCount();
 
     const FunctionInfo *info = m_catalog->find(request.functionId);
     if (!info)
@@ -81,6 +99,12 @@ BatchOutcome BatchExecutor::execute(const QByteArray &body, const TokenIdentity 
                       QStringLiteral("function \"%1\" takes the columns [%2], but the batch has [%3]")
                           .arg(info->id, inputs.join(QStringLiteral(", ")),
                                quoted(request.columns.join(QStringLiteral(", ")), 400)));
+    const std::vector<ColumnType> inputTypes = info->inputTypes();
+    if (request.inputs.types() != inputTypes)
+        return refuse(outcome, 400,
+                      QStringLiteral("function \"%1\" takes [%2], but the batch's columns are [%3]")
+                          .arg(info->id, typedColumns(inputs, inputTypes),
+                               typedColumns(inputs, request.inputs.types())));
     if (m_pricePerVcpuHour > 0 && identity.credits && *identity.credits <= 0)
         return refuse(
             outcome, 402,
@@ -100,13 +124,18 @@ BatchOutcome BatchExecutor::execute(const QByteArray &body, const TokenIdentity 
         const bool loadFailure = error.startsWith(info->filePath);
         return refuse(outcome, loadFailure ? 500 : 400, error);
     }
-    BatchOutput output(int(info->outputs.size()), request.rows.rowCount());
-    BatchRunner::run(*function, request.rows, output);
+    BatchOutput output(info->outputTypes(), request.inputs.rowCount());
+    // Their input did not convert on the client, which keeps its own message for them.
+    for (int row : request.failedRows)
+        output.fail(row, QStringLiteral("the input did not convert"));
+    BatchRunner::run(*function, request.inputs, output);
     const double vcpu = std::max(0.0, threadCpuSeconds() - cpuStart);
+    request.inputs = Table(); // before the outputs are encoded: the peak is one copy of each
 
-    outcome.response.output = std::move(output);
-    outcome.response.vcpuSeconds = vcpu;
-    outcome.response.charge = vcpu / 3600.0 * m_pricePerVcpuHour;
+    outcome.failed = output.failedCount();
+    outcome.vcpuSeconds = vcpu;
+    outcome.charge = vcpu / 3600.0 * m_pricePerVcpuHour;
+    outcome.output = BatchCodec::encodeOutput(output);
     return outcome;
 }
 

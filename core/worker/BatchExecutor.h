@@ -20,11 +20,15 @@ struct BatchOutcome
     QString reason;     // why it was refused (status != 200); sent as text/plain
     QString functionId; // as the client named it
     qint64 rows = 0;
-    BatchResponse response; // status 200: outputs, errors, vcpuSeconds, charge (creditsLeft is the ledger's)
+    int failed = 0;     // elements that failed
+    double vcpuSeconds = 0;
+    double charge = 0;
+    QByteArray output;  // status 200: the batch's outputs, already encoded (BatchCodec::encodeOutput)
 };
 
-// Decodes a batch, checks it against the installed function, runs it with BatchRunner and
-// measures the thread CPU time it took. Runs on a pool thread: it touches no ledger and no
+// Decodes a batch, checks it against the installed function, runs it with BatchRunner,
+// measures the thread CPU time it took and encodes the outputs. Runs on a pool thread, so the
+// event loop only wraps the encoded outputs in their envelope: it touches no ledger and no
 // socket, only the (thread-safe) plugin catalog and its own data.
 class BatchExecutor
 {

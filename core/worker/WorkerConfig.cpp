@@ -261,7 +261,8 @@ void WorkerConfig::addServeOptions(QCommandLineParser &parser)
          QStringLiteral("HOST:PORT")});
     parser.addOption({QStringLiteral("threads"),
                       QStringLiteral("Batches run at once, one per thread (default: one per core, here %1). "
-                                     "A batch that finds every thread busy gets 503 with Retry-After.")
+                                     "One more batch per thread waits for it; a batch beyond that gets 503 with "
+                                     "Retry-After.")
                           .arg(QThread::idealThreadCount()),
                       QStringLiteral("N")});
     parser.addOption(

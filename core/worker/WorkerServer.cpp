@@ -254,7 +254,8 @@ void WorkerServer::serveHealth(const QHttpServerRequest &request, QHttpServerRes
                              {"version", versionString()},
                              {"protocol", BatchCodec::kProtocolVersion},
                              {"threads", m_config.threads},
-                             {"busy", m_inFlight},
+                             {"busy", std::min(m_inFlight, m_config.threads)},
+                             {"queued", std::max(0, m_inFlight - m_config.threads)},
                              {"pricePerVcpuHour", m_config.pricePerVcpuHour}};
     send(responder, QHttpServerResponse(QByteArrayLiteral("application/json"), jsonBody(health)));
 }
@@ -276,7 +277,7 @@ void WorkerServer::serveMetrics(const QHttpServerRequest &request, QHttpServerRe
 {
     if (!expectMethod(request, responder, QHttpServerRequest::Method::Get, QByteArrayLiteral("GET")))
         return;
-    m_metrics.setBusyThreads(m_inFlight);
+    m_metrics.setBusyThreads(std::min(m_inFlight, m_config.threads));
     // Count this request before rendering, so the exposition includes it.
     m_metrics.recordRequest(200);
     QHttpServerResponse response(WorkerMetrics::contentType(), m_metrics.exposition());
@@ -321,10 +322,14 @@ void WorkerServer::serveBatch(const QHttpServerRequest &request, QHttpServerResp
                                .arg(m_config.maxRequestBytes));
     if (m_draining)
         return refuse(503, QStringLiteral("the worker is shutting down; send the batch elsewhere"));
-    if (m_inFlight >= m_config.threads)
-        return refuse(
-            503, QStringLiteral("all %1 threads of this worker are busy; retry later").arg(m_config.threads),
-            {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")}});
+    // Each thread has a batch waiting behind the one it runs, so that a client's next batch is
+    // already here when a thread frees; beyond that the client should go elsewhere.
+    if (m_inFlight >= capacity())
+        return refuse(503,
+                      QStringLiteral("all %1 threads of this worker are busy and %2 batches wait; retry later")
+                          .arg(m_config.threads)
+                          .arg(capacity() - m_config.threads),
+                      {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")}});
 
     ++m_inFlight;
     const QPointer<QTcpSocket> socket = responder.socket();
@@ -357,32 +362,34 @@ void WorkerServer::finishBatch(const std::shared_ptr<QHttpServerResponder> &resp
         m_idleSince.start();
     if (socket)
         m_tcp->setBusy(socket, false);
-    const BatchResponse &r = outcome.response;
     if (outcome.status == 200) {
         std::optional<double> creditsLeft;
         QString error;
-        if (!m_ledger->recordBatch(identity.name, outcome.rows, r.vcpuSeconds, r.charge, &creditsLeft,
+        if (!m_ledger->recordBatch(identity.name, outcome.rows, outcome.vcpuSeconds, outcome.charge, &creditsLeft,
                                    &error)) {
             std::fprintf(stderr, "fastmap-worker: error: the charge of a batch was not recorded: %s\n",
                          qPrintable(error));
             std::fflush(stderr);
         }
-        // An overdrawn balance is reported as 0: the token is exhausted either way.
-        outcome.response.creditsLeft = creditsLeft ? std::max(0.0, *creditsLeft) : -1.0;
-        m_metrics.recordBatch(outcome.rows, r.output.failedCount(), r.vcpuSeconds, r.charge);
-        if (socket)
+        m_metrics.recordBatch(outcome.rows, outcome.failed, outcome.vcpuSeconds, outcome.charge);
+        if (socket) {
+            // An overdrawn balance is reported as 0: the token is exhausted either way. The
+            // outputs were encoded on the pool thread; here they are only put in their envelope.
+            const double credits = creditsLeft ? std::max(0.0, *creditsLeft) : -1.0;
             send(*responder, QHttpServerResponse(QByteArrayLiteral("application/cbor"),
-                                                 BatchCodec::encodeResponse(outcome.response)));
-        else
+                                                 BatchCodec::encodeResponse(outcome.vcpuSeconds, outcome.charge,
+                                                                            credits, outcome.output)));
+        } else {
             m_metrics.recordRequest(200);
+        }
     } else if (socket) {
         sendText(*responder, outcome.status, outcome.reason);
     } else {
         m_metrics.recordRequest(outcome.status);
     }
     logBatch(identity.name, outcome.functionId.isEmpty() ? QStringLiteral("-") : outcome.functionId,
-             outcome.rows, clock.elapsed(), r.vcpuSeconds, r.charge, outcome.status, outcome.reason);
-    m_metrics.setBusyThreads(m_inFlight);
+             outcome.rows, clock.elapsed(), outcome.vcpuSeconds, outcome.charge, outcome.status, outcome.reason);
+    m_metrics.setBusyThreads(std::min(m_inFlight, m_config.threads));
     if (m_draining)
         checkDrained();
 }

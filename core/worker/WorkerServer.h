@@ -27,7 +27,8 @@ class TokenAuthenticator;
 
 // The HTTP(S) side of fastmap-worker: the versioned endpoints on a QHttpServer, batches on a
 // thread pool, charges in the ledger, and draining on request. Lives on the main thread; only
-// BatchExecutor::execute runs elsewhere. See docs/protocol.md for the endpoints.
+// BatchExecutor::execute runs elsewhere, and with it all decoding and encoding of batches: the
+// event loop puts encoded outputs in their envelope. See docs/protocol.md for the endpoints.
 class WorkerServer : public QObject
 {
     Q_OBJECT
@@ -48,7 +49,7 @@ public:
     // then emits drained() once.
     void beginDrain();
     bool isDraining() const { return m_draining; }
-    int busy() const { return m_inFlight; }
+    int busy() const { return m_inFlight; } // running or waiting for a thread
     const WorkerMetrics &metrics() const { return m_metrics; }
 
 signals:
@@ -78,6 +79,8 @@ private:
                   double charge, int status, const QString &reason);
     void checkDrained();
     bool loadTls(QString *error);
+    // Batches accepted at once: those running and those waiting for a thread.
+    int capacity() const { return m_config.threads * BatchCodec::kBatchesPerThread; }
 
     WorkerConfig m_config;
     PluginCatalog *m_catalog;

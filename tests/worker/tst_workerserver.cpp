@@ -2,6 +2,9 @@
 // fastmap-worker end to end: the real executable, the test.control plugin, real HTTP(S).
 #include "remote/BatchCodec.h"
 
+#include <QCborArray>
+#include <QCborMap>
+#include <QCborValue>
 #include <QCryptographicHash>
 #include <QEventLoop>
 #include <QFile>
@@ -27,6 +30,8 @@ using namespace fastmap;
 namespace {
 
 const QString kPluginDir = QStringLiteral(FASTMAP_TEST_PLUGIN_DIR "/good");
+// test.control's outputs: twice (integer), thread (string).
+const std::vector<ColumnType> kOutputs{ColumnType::Int64, ColumnType::Text};
 
 struct HttpResult
 {
@@ -229,9 +234,9 @@ class TestWorkerServer : public QObject
         request.params = params;
         request.columns = QStringList{QStringLiteral("x")};
         request.firstRow = 0;
-        request.rows = Table(1, rows);
+        request.inputs = Table({ColumnType::Int64}, rows);
         for (int r = 0; r < rows; ++r)
-            request.rows.set(r, 0, first + r);
+            request.inputs.integers(0)[std::size_t(r)] = first + r;
         return request;
     }
 
@@ -347,9 +352,10 @@ private slots:
         QVERIFY(r.contentType.startsWith("application/json"));
         const QJsonObject o = QJsonDocument::fromJson(r.body).object();
         QCOMPARE(o.value("status").toString(), QStringLiteral("ok"));
-        QCOMPARE(o.value("protocol").toInt(), 1);
+        QCOMPARE(o.value("protocol").toInt(), 2);
         QCOMPARE(o.value("threads").toInt(), 2);
         QCOMPARE(o.value("busy").toInt(), 0);
+        QCOMPARE(o.value("queued").toInt(), 0);
         QCOMPARE(o.value("pricePerVcpuHour").toDouble(), 1.0);
         QVERIFY(o.value("version").toString().startsWith("0."));
         QCOMPARE(wait(send("POST", m_main->url + "/v1/health", "x")).status, 405);
@@ -382,7 +388,7 @@ private slots:
         QCOMPARE(r.contentType, QByteArray("application/cbor"));
         BatchResponse response;
         QString error;
-        QVERIFY2(BatchCodec::decodeResponse(r.body, 100, 2, &response, &error), qPrintable(error));
+        QVERIFY2(BatchCodec::decodeResponse(r.body, 100, kOutputs, &response, &error), qPrintable(error));
         QCOMPARE(response.output.failedCount(), 15); // 0, 7, ..., 98
         for (int row = 0; row < 100; ++row) {
             if (row % 7 == 0) {
@@ -390,8 +396,8 @@ private slots:
                 QCOMPARE(response.output.error(row), QStringLiteral("element %1 is cursed").arg(row));
             } else {
                 QVERIFY(!response.output.failed(row));
-                QCOMPARE(response.output.values().at(row, 0).toLongLong(), qint64(2 * row));
-                QVERIFY(!response.output.values().at(row, 1).toString().isEmpty());
+                QCOMPARE(response.output.values().integers(0)[std::size_t(row)], qint64(2 * row));
+                QVERIFY(!response.output.values().text(1, row).empty());
             }
         }
         QVERIFY(response.vcpuSeconds > 0);
@@ -410,10 +416,52 @@ private slots:
         QCOMPARE(r.status, 200);
         BatchResponse response;
         QString error;
-        QVERIFY2(BatchCodec::decodeResponse(r.body, 20, 2, &response, &error), qPrintable(error));
+        QVERIFY2(BatchCodec::decodeResponse(r.body, 20, kOutputs, &response, &error), qPrintable(error));
         QCOMPARE(response.output.failedCount(), 2);
         QVERIFY(response.output.failed(3) && response.output.failed(13));
-        QCOMPARE(response.output.values().at(4, 0).toLongLong(), qint64(8));
+        QCOMPARE(response.output.values().integers(0)[4], qint64(8));
+    }
+
+    void rowsTheClientFailedReachTheFunctionFailed()
+    {
+        // Row 3 did not convert on the client: the function skips it (so it does not throw for
+        // it), and only row 13 is run on its own.
+        BatchRequest request = controlBatch(20, {{"fail_modulo", 10}, {"fail_remainder", 3}, {"throw_batch", true}});
+        request.failedRows = {3};
+        const HttpResult r = post(m_main->url + "/v1/batches", BatchCodec::encodeRequest(request), m_token);
+        QCOMPARE(r.status, 200);
+        BatchResponse response;
+        QString error;
+        QVERIFY2(BatchCodec::decodeResponse(r.body, 20, kOutputs, &response, &error), qPrintable(error));
+        QCOMPARE(response.output.failedCount(), 2);
+        QCOMPARE(response.output.error(3), QStringLiteral("the input did not convert"));
+        QCOMPARE(response.output.error(13), QStringLiteral("element 13 is cursed"));
+        QCOMPARE(response.output.values().integers(0)[19], qint64(38));
+    }
+
+    void otherProtocolVersionsAreRefused()
+    {
+        const QString url = m_main->url + "/v1/batches";
+        // What a version-1 client sends.
+        QCborMap v1{{QStringLiteral("v"), 1},
+                    {QStringLiteral("function"), QStringLiteral("test.control")},
+                    {QStringLiteral("version"), QStringLiteral("1.0.0")},
+                    {QStringLiteral("sha256"), m_pluginHash},
+                    {QStringLiteral("params"), QCborMap{}},
+                    {QStringLiteral("columns"), QCborArray{QStringLiteral("x")}},
+                    {QStringLiteral("firstRow"), 0},
+                    {QStringLiteral("rows"), QCborArray{QCborArray{1}, QCborArray{2}}}};
+        HttpResult r = post(url, v1.toCborValue().toCbor(), m_token);
+        QCOMPARE(r.status, 400);
+        QVERIFY2(r.body.contains("this worker speaks protocol 2; the client sent 1 \xe2\x80\x94 upgrade the client"),
+                 r.body.constData());
+        QCborMap v3 = QCborValue::fromCbor(BatchCodec::encodeRequest(controlBatch(2))).toMap();
+        v3.insert(QStringLiteral("v"), 3);
+        r = post(url, v3.toCborValue().toCbor(), m_token);
+        QCOMPARE(r.status, 400);
+        QVERIFY2(r.body.contains("the client sent 3 \xe2\x80\x94 upgrade the worker"), r.body.constData());
+        // The worker stays usable.
+        QCOMPARE(post(url, BatchCodec::encodeRequest(controlBatch(2)), m_token).status, 200);
     }
 
     void unauthorized()
@@ -476,6 +524,12 @@ private slots:
         r = post(url, BatchCodec::encodeRequest(request), m_token);
         QCOMPARE(r.status, 400);
         QVERIFY2(r.body.contains("[x]") && r.body.contains("[y]"), r.body.constData());
+        // Inputs of another type than the function's metadata declares.
+        request = controlBatch(2);
+        request.inputs = Table({ColumnType::Float64}, 2);
+        r = post(url, BatchCodec::encodeRequest(request), m_token);
+        QCOMPARE(r.status, 400);
+        QVERIFY2(r.body.contains("takes [x (integer)], but the batch's columns are [x (number)]"), r.body.constData());
         // Wrong method and unknown path.
         QCOMPARE(get(url, m_token).status, 405);
         QCOMPARE(get(m_main->url + "/v2/batches", m_token).status, 404);
@@ -585,14 +639,19 @@ private slots:
         const QByteArray token = addToken("busy", db);
         std::unique_ptr<WorkerProcess> worker = startWorker({"--db", db, "--threads", "1"});
         QVERIFY(worker);
-        QNetworkReply *slow = send("POST", worker->url + "/v1/batches", slowBatch(3000), token);
+        // One batch runs and one waits for the thread; the third is refused.
+        QNetworkReply *slow = send("POST", worker->url + "/v1/batches", slowBatch(2000), token);
         QVERIFY(waitForBusy(worker->url, 1));
+        QNetworkReply *waiting = send("POST", worker->url + "/v1/batches", slowBatch(500), token);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            QJsonDocument::fromJson(get(worker->url + "/v1/health").body).object().value("queued").toInt(), 1, 10000);
         const HttpResult refused =
             post(worker->url + "/v1/batches", BatchCodec::encodeRequest(controlBatch(1)), token);
         QCOMPARE(refused.status, 503);
         QCOMPARE(refused.headers.value("retry-after"), QByteArray("1"));
-        const HttpResult done = wait(slow);
-        QCOMPARE(done.status, 200);
+        QVERIFY2(refused.body.contains("1 batches wait"), refused.body.constData());
+        QCOMPARE(wait(slow).status, 200);
+        QCOMPARE(wait(waiting).status, 200);
         QCOMPARE(post(worker->url + "/v1/batches", BatchCodec::encodeRequest(controlBatch(1)), token).status,
                  200);
         QCOMPARE(stopWorker(*worker), 0);
@@ -613,7 +672,7 @@ private slots:
         QCOMPARE(r.status, 200);
         BatchResponse response;
         QString error;
-        QVERIFY2(BatchCodec::decodeResponse(r.body, 10, 2, &response, &error), qPrintable(error));
+        QVERIFY2(BatchCodec::decodeResponse(r.body, 10, kOutputs, &response, &error), qPrintable(error));
         QVERIFY(response.charge > 0.001);
         QCOMPARE(response.creditsLeft, 0.0);
         int status = 0;
@@ -641,8 +700,8 @@ private slots:
         const QByteArray token = addToken("small", db);
         std::unique_ptr<WorkerProcess> worker = startWorker({"--db", db, "--max-request-bytes", "4000000"});
         QVERIFY(worker);
-        // About 10 bytes per row: 450000 rows are over the limit, 350000 under it.
-        const QByteArray tooBig = BatchCodec::encodeRequest(controlBatch(450000, {}, qint64(1) << 40));
+        // 8 bytes per row: 600000 rows are over the limit, 450000 under it.
+        const QByteArray tooBig = BatchCodec::encodeRequest(controlBatch(600000, {}, qint64(1) << 40));
         QVERIFY(tooBig.size() > 4000000 && tooBig.size() < 5000000);
         HttpResult r = post(worker->url + "/v1/batches", tooBig, token);
         QCOMPARE(r.status, 413);
@@ -650,14 +709,14 @@ private slots:
         // Authentication is checked first.
         QCOMPARE(post(worker->url + "/v1/batches", tooBig, "wrong").status, 401);
         // A body just under the limit, arriving in many reads, is served.
-        const QByteArray large = BatchCodec::encodeRequest(controlBatch(350000, {}, qint64(1) << 40));
+        const QByteArray large = BatchCodec::encodeRequest(controlBatch(450000, {}, qint64(1) << 40));
         QVERIFY(large.size() > 3000000 && large.size() < 4000000);
         r = post(worker->url + "/v1/batches", large, token);
         QCOMPARE(r.status, 200);
         BatchResponse response;
         QString error;
-        QVERIFY2(BatchCodec::decodeResponse(r.body, 350000, 2, &response, &error), qPrintable(error));
-        QCOMPARE(response.output.values().at(349999, 0).toLongLong(), 2 * ((qint64(1) << 40) + 349999));
+        QVERIFY2(BatchCodec::decodeResponse(r.body, 450000, kOutputs, &response, &error), qPrintable(error));
+        QCOMPARE(response.output.values().integers(0)[449999], 2 * ((qint64(1) << 40) + 449999));
         // Far beyond the limit, the connection is cut before the body is all read: 413 or a closed
         // connection.
         r = post(worker->url + "/v1/batches", QByteArray(12 * 1024 * 1024, 'x'), token);
@@ -758,8 +817,8 @@ private slots:
         QCOMPARE(done.status, 200);
         BatchResponse response;
         QString error;
-        QVERIFY2(BatchCodec::decodeResponse(done.body, 60, 2, &response, &error), qPrintable(error));
-        QCOMPARE(response.output.values().at(59, 0).toLongLong(), qint64(118));
+        QVERIFY2(BatchCodec::decodeResponse(done.body, 60, kOutputs, &response, &error), qPrintable(error));
+        QCOMPARE(response.output.values().integers(0)[59], qint64(118));
         QVERIFY(worker->process->waitForFinished(20000));
         QCOMPARE(worker->process->exitStatus(), QProcess::NormalExit);
         QCOMPARE(worker->process->exitCode(), 0);
@@ -848,7 +907,7 @@ private slots:
         QCOMPARE(r.status, 200);
         BatchResponse response;
         QString error;
-        QVERIFY2(BatchCodec::decodeResponse(r.body, 50, 2, &response, &error), qPrintable(error));
+        QVERIFY2(BatchCodec::decodeResponse(r.body, 50, kOutputs, &response, &error), qPrintable(error));
         // Without trusting the certificate, the client refuses the server (on a new connection).
         m_nam.clearConnectionCache();
         r = get(worker->url + "/v1/health");
