@@ -21,7 +21,7 @@ usage() {
     cat <<EOF
 usage: bench/e2e.sh [MODE...] [OPTIONS]
 
-Modes (default: files efficiency memory):
+Modes (default: files efficiency memory; with --no-cli: files efficiency):
   files       geo.haversine over geo_1M.csv and math.sqrt over x_5M.csv, CSV to CSV:
               fastmap-cli against csv_limit (the hand-written limit), pandas+numpy and the
               serial Python csv loop; every output is checked against csv_limit's
@@ -77,7 +77,9 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[ ${#modes[@]} -gt 0 ] || modes=(files efficiency memory)
+if [ ${#modes[@]} = 0 ]; then
+    if [ "$use_cli" = 1 ]; then modes=(files efficiency memory); else modes=(files efficiency); fi
+fi
 for n in "$repeat" "$threads" "$elements" "$chunksize" "$store_jobs"; do
     case $n in '' | *[!0-9]* | 0) die "'$n' is not a whole number above 0" ;; esac
 done
