@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dataset/CsvReader.h"
 
-#include "dataset/Utf8.h"
-
 #include <QHash>
 
 #include <algorithm>
@@ -12,6 +10,9 @@
 namespace fastmap {
 
 namespace {
+
+// A block stops growing here (a record more may pass it), so record offsets fit in 32 bits.
+constexpr qsizetype kMaxBlockBytes = qsizetype(1) << 30;
 
 QString printable(char c)
 {
@@ -24,7 +25,9 @@ QString printable(char c)
 } // namespace
 
 CsvReader::CsvReader(const QString &path, const DatasetOptions &options) : m_path(path), m_options(options)
-{}
+{
+    m_parser = std::make_shared<CsvRecordParser>(m_path, m_delimiter, QStringList());
+}
 
 bool CsvReader::open()
 {
@@ -42,23 +45,23 @@ bool CsvReader::open()
         fail(0, 0, QStringLiteral("%1 cannot separate CSV fields").arg(printable(m_delimiter)));
         return false;
     }
-    m_special[static_cast<unsigned char>(m_delimiter)] = true;
-    m_special['"'] = true;
-    m_special['\n'] = true;
-    m_special['\r'] = true;
 
-    const Scan scan = nextRecord();
-    if (scan == Scan::Error)
+    // The header is parsed like any record, before the columns are known.
+    m_parser = std::make_shared<CsvRecordParser>(m_path, m_delimiter, QStringList());
+    const Cut cut = nextRecord();
+    if (cut == Cut::Error)
         return false;
-    if (scan == Scan::End) {
+    if (cut == Cut::End) {
         fail(0, 0, QStringLiteral("is empty: there is no header line naming the columns"));
         return false;
     }
-    if (!checkRecord())
+    std::vector<CsvRecordParser::Field> fields;
+    const char *record = m_file.data();
+    if (!m_parser->split(record, m_recordLength, m_line, true, &fields, &m_error))
         return false;
     QHash<QString, qsizetype> seen;
-    for (qsizetype i = 0; i < qsizetype(m_fields.size()); ++i) {
-        const QString name = fieldText(m_fields[std::size_t(i)]);
+    for (qsizetype i = 0; i < qsizetype(fields.size()); ++i) {
+        const QString name = CsvRecordParser::fieldText(record, fields[std::size_t(i)]);
         if (name.isEmpty()) {
             fail(m_line, i + 1, QStringLiteral("column %1 has an empty name in the header").arg(i + 1));
             return false;
@@ -75,32 +78,29 @@ bool CsvReader::open()
         m_columns.append(name);
     }
     finishRecord();
+    m_parser = std::make_shared<CsvRecordParser>(m_path, m_delimiter, m_columns);
     return true;
 }
 
-int CsvReader::read(Table &out, int maxRows)
+int CsvReader::readRecords(RecordBlock &out, int maxRows)
 {
+    out.clear();
+    out.firstRow = m_row;
     if (m_error.isSet())
         return -1;
-    if (out.columnCount() != m_columns.size()) {
-        fail(0, 0,
-             QStringLiteral("internal error: reading %1 columns into a table of %2")
-                 .arg(m_columns.size())
-                 .arg(out.columnCount()));
-        return -1;
-    }
     int rows = 0;
-    while (rows < maxRows) {
-        const Scan scan = nextRecord();
-        if (scan != Scan::Record || !checkRecord())
+    while (rows < maxRows && out.bytes.size() < kMaxBlockBytes) {
+        if (nextRecord() != Cut::Record)
             break;
-        QVariant *row = out.appendRow();
-        for (const Field &field : m_fields)
-            *row++ = fieldText(field);
+        out.bytes.append(m_file.data(), m_recordLength);
+        out.ends.push_back(std::uint32_t(out.bytes.size()));
+        out.lines.push_back(m_line);
         finishRecord();
         ++rows;
     }
-    // Rows before an error are delivered first; the error shows on the next call.
+    out.count = rows;
+    m_row += rows;
+    // Records before an error are delivered first; the error shows on the next call.
     return rows == 0 && m_error.isSet() ? -1 : rows;
 }
 
@@ -138,196 +138,171 @@ char CsvReader::detectDelimiter()
     return *most > 0 ? candidates[most - counts] : ',';
 }
 
-CsvReader::Scan CsvReader::nextRecord()
+CsvReader::Cut CsvReader::nextRecord()
 {
     bool atEnd = false;
     for (;;) {
-        const Scan scan = scanRecord(atEnd);
-        if (scan == Scan::Record) {
+        const Cut cut = scan(atEnd);
+        if (cut == Cut::Record) {
             if (m_recordLength > m_options.maxRecordBytes) {
                 fail(m_line, 0, FileBuffer::tooLongMessage(m_options.maxRecordBytes));
-                return Scan::Error;
+                return Cut::Error;
             }
             if (m_recordLength == 0) { // a blank line
                 finishRecord();
                 continue;
             }
         }
-        if (scan != Scan::NeedMore)
-            return scan;
+        if (cut != Cut::NeedMore)
+            return cut;
         // The record has not ended within the window, so it is too long: stop before buffering more.
         if (m_file.size() >= scanWindow()) {
             QString message = FileBuffer::tooLongMessage(m_options.maxRecordBytes);
-            if (m_state == State::Quoted)
+            if (m_quoted) {
+                qint64 quoteLine = 0;
+                const qsizetype field = openQuoteField(&quoteLine);
                 message += QStringLiteral(" (inside the quoted %1 that starts on line %2; is a closing "
                                           "quote missing?)")
-                               .arg(describeField(qsizetype(m_fields.size())))
-                               .arg(m_quoteLine);
+                               .arg(m_parser->describeField(field))
+                               .arg(quoteLine);
+            }
             fail(m_line, 0, message);
-            return Scan::Error;
+            return Cut::Error;
         }
         switch (m_file.fill(&m_error)) {
-        case FileBuffer::Fill::Error: return Scan::Error;
+        case FileBuffer::Fill::Error: return Cut::Error;
         case FileBuffer::Fill::End: atEnd = true; break;
         case FileBuffer::Fill::Data: break;
         }
     }
 }
 
-CsvReader::Scan CsvReader::scanRecord(bool atEnd)
+CsvReader::Cut CsvReader::scan(bool atEnd)
 {
     const char *bytes = m_file.data();
     qsizetype size = m_file.size();
-    // Never look past what a record within the limit can span: a syntax error further on would
-    // otherwise be reported or not depending on how much the last chunk happened to bring.
+    // Never look past what a record within the limit can span, so whether a record is too long
+    // does not depend on how much the last chunk happened to bring.
     if (const qint64 window = scanWindow(); size > window) {
         size = qsizetype(window);
         atEnd = false;
     }
+    // Only line breaks and quotes matter here, and only a quote at a field's start opens a
+    // quoted field; everything else, stray quotes included, is the parser's to check.
     qsizetype i = m_scanned;
-    // Ends the record at `length` bytes with a line break of `terminator` bytes.
-    const auto endRecord = [&](qsizetype length, qsizetype terminator) {
-        m_recordLength = length;
-        m_recordBytes = length + terminator;
-        if (bytes[m_recordBytes - 1] == '\n')
-            ++m_newlines;
-        return Scan::Record;
-    };
     while (i < size) {
-        switch (m_state) {
-        case State::FieldStart:
-            m_fieldBegin = i;
-            if (bytes[i] == '"') {
-                m_state = State::Quoted;
-                m_quoteLine = m_line + m_newlines;
-                m_doubledQuotes = false;
-                ++i;
+        if (m_quoted) {
+            const qsizetype quote = nextQuote(i, size);
+            if (quote < 0) {
+                m_newlines += std::count(bytes + i, bytes + size, '\n');
+                i = size;
                 break;
             }
-            m_state = State::Unquoted;
-            [[fallthrough]];
-        case State::Unquoted: {
-            while (i < size && !m_special[static_cast<unsigned char>(bytes[i])])
-                ++i;
-            if (i == size)
+            m_newlines += std::count(bytes + i, bytes + quote, '\n');
+            if (quote + 1 == size && !atEnd) {
+                i = quote; // the next chunk tells whether a doubled quote follows
                 break;
-            const char c = bytes[i];
-            if (c == m_delimiter) {
-                endField(i, false);
-                m_state = State::FieldStart;
+            }
+            i = quote + 1;
+            if (i < size && bytes[i] == '"') {
                 ++i;
-            } else if (c == '\n') {
-                endField(i, false);
-                return endRecord(i, 1);
-            } else if (c == '\r') {
-                if (i + 1 == size && !atEnd) {
-                    m_scanned = i; // the next chunk tells whether an LF follows
-                    return Scan::NeedMore;
-                }
-                if (i + 1 == size || bytes[i + 1] == '\n') {
-                    endField(i, false);
-                    return endRecord(i, i + 1 == size ? 1 : 2);
-                }
-                ++i; // a lone CR is data
+                continue;
+            }
+            m_quoted = false;
+            if (i < size && bytes[i] != m_delimiter && bytes[i] != '\n' && bytes[i] != '\r')
+                m_malformed = true;
+            continue;
+        }
+        // Remembered too, so a line of many quoted fields is not searched again after each.
+        if (m_lineFeedAt < i) {
+            const void *lf = std::memchr(bytes + i, '\n', std::size_t(size - i));
+            m_lineFeedAt = lf ? static_cast<const char *>(lf) - bytes : -1;
+        }
+        const bool lf = m_lineFeedAt >= 0;
+        const qsizetype lineEnd = lf ? m_lineFeedAt : size;
+        // Searched to the end of the buffer, so lines without quotes cost one memchr for their end.
+        if (const qsizetype quote = nextQuote(i, size); quote >= 0 && quote < lineEnd) {
+            if (quote == 0 || bytes[quote - 1] == m_delimiter) {
+                m_quoted = true;
+                m_quoteOpen = quote;
             } else {
-                fail(m_line + m_newlines, qsizetype(m_fields.size()) + 1,
-                     QStringLiteral("quote inside the unquoted %1; put the whole field in quotes and double "
-                                    "the quotes inside it")
-                         .arg(describeField(qsizetype(m_fields.size()))));
-                return Scan::Error;
+                m_malformed = true;
             }
-            break;
+            i = quote + 1;
+            continue;
         }
-        case State::Quoted: {
-            const void *quote = std::memchr(bytes + i, '"', std::size_t(size - i));
-            const qsizetype end = quote ? static_cast<const char *>(quote) - bytes : size;
-            m_newlines += std::count(bytes + i, bytes + end, '\n');
-            i = end;
-            if (quote) {
-                m_state = State::QuoteInQuoted;
-                ++i;
-            }
-            break;
+        if (lf) {
+            m_recordLength = lineEnd - (lineEnd > 0 && bytes[lineEnd - 1] == '\r' ? 1 : 0);
+            m_recordBytes = lineEnd + 1;
+            ++m_newlines;
+            return Cut::Record;
         }
-        case State::QuoteInQuoted: {
-            const char c = bytes[i];
-            if (c == '"') {
-                m_doubledQuotes = true;
-                m_state = State::Quoted;
-                ++i;
-            } else if (c == m_delimiter) {
-                endField(i, true);
-                m_state = State::FieldStart;
-                ++i;
-            } else if (c == '\n') {
-                endField(i, true);
-                return endRecord(i, 1);
-            } else if (c == '\r' && i + 1 == size && !atEnd) {
-                m_scanned = i;
-                return Scan::NeedMore;
-            } else if (c == '\r' && (i + 1 == size || bytes[i + 1] == '\n')) {
-                endField(i, true);
-                return endRecord(i, i + 1 == size ? 1 : 2);
-            } else {
-                fail(m_line + m_newlines, qsizetype(m_fields.size()) + 1,
-                     QStringLiteral("%1 after the closing quote of %2; a quoted field must end at a "
-                                    "delimiter or line break")
-                         .arg(printable(c), describeField(qsizetype(m_fields.size()))));
-                return Scan::Error;
-            }
-            break;
-        }
-        }
+        i = size;
     }
     m_scanned = i;
     if (!atEnd)
-        return Scan::NeedMore;
+        return Cut::NeedMore;
 
     // The file ends without a line break.
-    switch (m_state) {
-    case State::FieldStart:
-        if (size == 0)
-            return Scan::End;
-        m_fieldBegin = size;
-        endField(size, false); // after a trailing delimiter
-        break;
-    case State::Unquoted: endField(size, false); break;
-    case State::QuoteInQuoted: endField(size, true); break;
-    case State::Quoted:
-        fail(m_quoteLine, qsizetype(m_fields.size()) + 1,
+    if (m_quoted && !m_malformed) {
+        qint64 quoteLine = 0;
+        const qsizetype field = openQuoteField(&quoteLine);
+        fail(quoteLine, field + 1,
              QStringLiteral("the quoted %1 starting here is never closed: the file ends before its "
                             "closing quote")
-                 .arg(describeField(qsizetype(m_fields.size()))));
-        return Scan::Error;
+                 .arg(m_parser->describeField(field)));
+        return Cut::Error;
     }
-    return endRecord(size, 0);
+    // (A malformed record goes to the parser as it is, which reports its first fault.)
+    if (size == 0)
+        return Cut::End;
+    m_recordLength = size - (bytes[size - 1] == '\r' ? 1 : 0);
+    m_recordBytes = size;
+    return Cut::Record;
 }
 
-bool CsvReader::checkRecord()
+qsizetype CsvReader::nextQuote(qsizetype from, qsizetype limit)
 {
-    const auto found = qsizetype(m_fields.size());
-    if (!m_columns.isEmpty() && found != m_columns.size()) {
-        const qsizetype expected = m_columns.size();
-        QString message =
-            QStringLiteral("expected %1 fields (as in the header), found %2").arg(expected).arg(found);
-        if (found < expected)
-            message += QStringLiteral("; %1 is missing").arg(describeField(found));
-        fail(m_line, std::min(found, expected) + 1, message);
-        return false;
+    // Remembers the last search, so a quote far ahead is not searched for again on every line.
+    if (m_quoteAt >= from)
+        return m_quoteAt < limit ? m_quoteAt : -1;
+    if (m_quoteAt >= 0) {
+        m_quoteAt = -1;
+        m_quoteNone = from;
     }
+    const qsizetype start = std::max(from, m_quoteNone);
+    if (start >= limit)
+        return -1;
     const char *bytes = m_file.data();
-    const qsizetype bad = findInvalidUtf8(bytes, m_recordLength);
-    if (bad >= 0) {
-        qsizetype field = 0;
-        while (field + 1 < found && m_fields[std::size_t(field)].end <= bad)
-            ++field;
-        fail(m_line + std::count(bytes, bytes + bad, '\n'), field + 1,
-             QStringLiteral("invalid UTF-8 in %1 (byte offset %2 of the file); save the file as UTF-8")
-                 .arg(describeField(field))
-                 .arg(m_file.position() + bad));
-        return false;
+    if (const void *quote = std::memchr(bytes + start, '"', std::size_t(limit - start))) {
+        m_quoteAt = static_cast<const char *>(quote) - bytes;
+        return m_quoteAt;
     }
-    return true;
+    m_quoteNone = limit;
+    return -1;
+}
+
+qsizetype CsvReader::openQuoteField(qint64 *line) const
+{
+    // Only for messages: which field the open quote starts, and on which line.
+    const char *bytes = m_file.data();
+    qsizetype field = 0;
+    bool quoted = false;
+    for (qsizetype k = 0; k < m_quoteOpen; ++k) {
+        const char c = bytes[k];
+        if (quoted) {
+            if (c == '"' && k + 1 < m_quoteOpen && bytes[k + 1] == '"')
+                ++k;
+            else if (c == '"')
+                quoted = false;
+        } else if (c == '"' && (k == 0 || bytes[k - 1] == m_delimiter)) {
+            quoted = true;
+        } else if (c == m_delimiter) {
+            ++field;
+        }
+    }
+    *line = m_line + std::count(bytes, bytes + m_quoteOpen, '\n');
+    return field;
 }
 
 qint64 CsvReader::scanWindow() const
@@ -337,39 +312,26 @@ qint64 CsvReader::scanWindow() const
     return limit > std::numeric_limits<qint64>::max() - 2 ? limit : limit + 2;
 }
 
-QString CsvReader::fieldText(const Field &field) const
-{
-    QString text = QString::fromUtf8(QByteArrayView(m_file.data() + field.begin, field.end - field.begin));
-    if (field.hasDoubledQuotes)
-        text.replace(QLatin1String("\"\""), QLatin1String("\""));
-    return text;
-}
-
-void CsvReader::endField(qsizetype end, bool quoted)
-{
-    if (quoted)
-        m_fields.push_back({m_fieldBegin + 1, end - 1, m_doubledQuotes});
-    else
-        m_fields.push_back({m_fieldBegin, end, false});
-}
-
 void CsvReader::finishRecord()
 {
     m_file.consume(m_recordBytes);
+    m_lineFeedAt = -1; // the record's own line break, or one inside it
+    if (m_quoteAt >= 0) {
+        m_quoteAt -= m_recordBytes;
+        if (m_quoteAt < 0) {
+            m_quoteAt = -1;
+            m_quoteNone = 0;
+        }
+    } else {
+        m_quoteNone = std::max<qsizetype>(m_quoteNone - m_recordBytes, 0);
+    }
     m_line += m_newlines;
-    m_fields.clear();
-    m_state = State::FieldStart;
+    m_quoted = false;
+    m_malformed = false;
     m_scanned = 0;
     m_newlines = 0;
     m_recordLength = 0;
     m_recordBytes = 0;
-}
-
-QString CsvReader::describeField(qsizetype index) const
-{
-    if (index < m_columns.size())
-        return QStringLiteral("column %1 ('%2')").arg(index + 1).arg(m_columns.at(index));
-    return QStringLiteral("column %1").arg(index + 1);
 }
 
 void CsvReader::fail(qint64 line, qint64 column, const QString &message)

@@ -73,9 +73,9 @@ Table Dataset::preview(const QString &spec, int rows, QStringList *columns, Inpu
         *columns = reader ? reader->columns() : QStringList();
     if (!reader)
         return {};
-    Table table(int(reader->columns().size()));
+    Table table(std::vector<ColumnType>(std::size_t(reader->columns().size()), ColumnType::Text));
     while (table.rowCount() < rows) {
-        const int got = reader->read(table, rows - table.rowCount());
+        const int got = reader->readText(table, rows - table.rowCount());
         if (got < 0 && error)
             *error = reader->error();
         if (got <= 0)

@@ -29,7 +29,8 @@ public:
     static std::unique_ptr<DatasetReader> open(const QString &spec, InputError *error,
                                                const DatasetOptions &options = {});
 
-    // The first `rows` rows, for previews. Fills `error` on failure (rows before the error are kept).
+    // The first `rows` rows, every column as text, for previews. Fills `error` on failure (rows
+    // before the error are kept). Empty fields and JSON nulls are nulls.
     static Table preview(const QString &spec, int rows, QStringList *columns, InputError *error,
                          const DatasetOptions &options = {});
 

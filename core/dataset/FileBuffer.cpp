@@ -138,11 +138,11 @@ FileBuffer::Fill FileBuffer::nextLine(qint64 maxBytes, QByteArrayView *line, qin
 
 double FileBuffer::progress() const
 {
-    if (m_atEnd && size() == 0)
+    if (m_atEnd && size() == m_pendingLine)
         return 1.0;
     if (m_fileSize <= 0)
         return 0.0;
-    return std::clamp(double(position()) / double(m_fileSize), 0.0, 1.0);
+    return std::clamp(double(consumed()) / double(m_fileSize), 0.0, 1.0);
 }
 
 QString FileBuffer::tooLongMessage(qint64 maxBytes)

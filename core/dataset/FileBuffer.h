@@ -35,6 +35,8 @@ public:
 
     // File offset of data().
     qint64 position() const { return m_bufferOffset + m_begin; }
+    // Bytes handed out so far, the last line from nextLine() included.
+    qint64 consumed() const { return position() + m_pendingLine; }
     double progress() const;
 
     QString path() const { return m_path; }

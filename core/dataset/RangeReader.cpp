@@ -1,9 +1,72 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dataset/RangeReader.h"
 
+#include "dataset/ValueConversion.h"
+
 #include <algorithm>
+#include <charconv>
 
 namespace fastmap {
+
+namespace {
+
+// Generates row numbers: no bytes to split, so parse() only fills the columns.
+class RangeParser : public RecordParser
+{
+public:
+    int parse(const RecordBlock &block, const std::vector<FieldTarget> &targets, Table *out,
+              BatchOutput *failures, InputError *) const override
+    {
+        prepareOutput(out, targets, block.count, QByteArray());
+        const std::int64_t first = block.firstRow;
+        for (std::size_t t = 0; t < targets.size(); ++t) {
+            const FieldTarget &target = targets[t];
+            const int column = int(t);
+            if (target.column != 0) {
+                for (int i = 0; i < block.count; ++i)
+                    conversion::storeNull(*out, column, i, target, failures);
+                continue;
+            }
+            switch (target.type) {
+            case ColumnType::Int64: {
+                std::int64_t *values = out->integers(column).data();
+                for (int i = 0; i < block.count; ++i)
+                    values[i] = first + i;
+                break;
+            }
+            case ColumnType::Float64: {
+                double *values = out->doubles(column).data();
+                for (int i = 0; i < block.count; ++i)
+                    values[i] = double(first + i);
+                break;
+            }
+            case ColumnType::Bool:
+            case ColumnType::Text: text(*out, column, target, first, block.count, failures); break;
+            }
+        }
+        return block.count;
+    }
+
+private:
+    // Decimal text, stored as text or converted like any other field (0 and 1 are booleans).
+    static void text(Table &out, int column, const FieldTarget &target, std::int64_t first, int count,
+                     BatchOutput *failures)
+    {
+        ExtraText extra(out.buffer().size());
+        char digits[24];
+        for (int i = 0; i < count; ++i) {
+            const char *end = std::to_chars(digits, digits + sizeof digits, first + i).ptr;
+            const std::string_view value(digits, std::size_t(end - digits));
+            if (target.type == ColumnType::Text)
+                out.textRefs(column)[std::size_t(i)] = extra.append(value);
+            else
+                conversion::storeValue(out, column, i, target, value, failures);
+        }
+        extra.appendTo(out);
+    }
+};
+
+} // namespace
 
 RangeReader::RangeReader(const QString &spec) : m_spec(spec)
 {}
@@ -30,26 +93,22 @@ bool RangeReader::open()
     return true;
 }
 
-int RangeReader::read(Table &out, int maxRows)
+int RangeReader::readRecords(RecordBlock &out, int maxRows)
 {
+    out.clear();
+    out.firstRow = m_next;
     if (m_error.isSet())
         return -1;
-    if (out.columnCount() != 1) {
-        m_error = {
-            m_spec, 0, 0,
-            QStringLiteral("internal error: reading 1 column into a table of %1").arg(out.columnCount())};
-        return -1;
-    }
     const int rows = int(std::clamp<qint64>(m_count - m_next, 0, std::max(maxRows, 0)));
-    if (rows == 0)
-        return 0;
-    const int first = out.rowCount();
-    out.resizeRows(first + rows);
-    QVariant *cell = out.rowData(first);
-    for (int i = 0; i < rows; ++i)
-        cell[i] = QVariant(m_next + i); // one column, so rows are adjacent
+    out.count = rows;
     m_next += rows;
     return rows;
+}
+
+std::shared_ptr<const RecordParser> RangeReader::parser() const
+{
+    static const auto parser = std::make_shared<const RangeParser>();
+    return parser;
 }
 
 double RangeReader::progress() const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dataset/Utf8.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace fastmap {
@@ -60,6 +61,29 @@ qsizetype countCodePoints(const char *data, qsizetype size)
     for (qsizetype i = 0; i < size; ++i)
         count += (static_cast<unsigned char>(data[i]) & 0xC0) != 0x80;
     return count;
+}
+
+int firstInvalidUtf8Record(const RecordBlock &block)
+{
+    const char *bytes = block.bytes.constData();
+    const qsizetype bad = findInvalidUtf8(bytes, block.bytes.size());
+    int limit = block.count;
+    if (bad >= 0) {
+        // The record holding the bad byte: the first whose end lies past it.
+        const auto it =
+            std::upper_bound(block.ends.begin(), block.ends.begin() + block.count, std::uint32_t(bad));
+        limit = int(it - block.ends.begin());
+    }
+    // Records lie back to back, so a sequence cut short at one record's end may have been read
+    // on into the next: a record ending in a non-ASCII byte is checked on its own.
+    for (int r = 0; r < limit; ++r) {
+        const std::uint32_t begin = block.begin(r);
+        const std::uint32_t end = block.end(r);
+        if (end > begin && static_cast<unsigned char>(bytes[end - 1]) >= 0x80 &&
+            findInvalidUtf8(bytes + begin, qsizetype(end - begin)) >= 0)
+            return r;
+    }
+    return limit;
 }
 
 } // namespace fastmap

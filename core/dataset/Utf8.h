@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "dataset/RecordBlock.h"
+
 #include <QtGlobal>
 
 namespace fastmap {
@@ -12,5 +14,9 @@ qsizetype findInvalidUtf8(const char *data, qsizetype size);
 
 // Number of code points that start in the first `size` bytes; turns byte offsets into columns.
 qsizetype countCodePoints(const char *data, qsizetype size);
+
+// The first record of `block` that is not well-formed UTF-8, or block.count when all are.
+// One pass over the whole block, not one call per record.
+int firstInvalidUtf8Record(const RecordBlock &block);
 
 } // namespace fastmap

@@ -3,7 +3,7 @@
 
 #include "dataset/CsvReader.h"
 
-#include <QElapsedTimer>
+#include <QFileInfo>
 #include <QTest>
 
 using namespace fastmap;
@@ -11,20 +11,13 @@ using namespace fastmap::test;
 
 namespace {
 
+// Empty fields, quoted or not, are nulls.
 const QList<QStringList> trickyRows = {
-    {"1", "Smith, John", "He said \"hi\"", ""},
-    {"2", "multi\nline\nfield", "plain", ""},
-    {"3", "", "\"", "x"},
-    {"4", "", "a,b;c\td", ""},
+    {"1", "Smith, John", "He said \"hi\"", "<null>"},
+    {"2", "multi\nline\nfield", "plain", "<null>"},
+    {"3", "<null>", "\"", "x"},
+    {"4", "<null>", "a,b;c\td", "<null>"},
 };
-
-DatasetOptions withChunk(int chunkBytes, qint64 maxRecordBytes = 16 * 1024 * 1024)
-{
-    DatasetOptions options;
-    options.chunkBytes = chunkBytes;
-    options.maxRecordBytes = maxRecordBytes;
-    return options;
-}
 
 } // namespace
 
@@ -49,7 +42,7 @@ private slots:
     void emptyFields();
     void loneCarriageReturnIsData();
     void blankLinesAreSkipped();
-    void valuesAreStrings();
+    void valuesAreText();
     void errors_data();
     void errors();
     void rowsBeforeAnErrorAreDelivered();
@@ -85,10 +78,14 @@ void TestCsvReader::trickyFile()
     QVERIFY2(!result.error.isSet(), qPrintable(result.error.toString()));
     QCOMPARE(asStrings(result.rows), trickyRows);
     // The end stays the end.
-    Table table(4);
-    QCOMPARE(reader.read(table, 10), 0);
-    QCOMPARE(reader.read(table, 10), 0);
+    RecordBlock block;
+    QCOMPARE(reader.readRecords(block, 10), 0);
+    QCOMPARE(block.count, 0);
+    QCOMPARE(reader.readRecords(block, 10), 0);
+    Table table;
+    QCOMPARE(reader.readText(table, 10), 0);
     QCOMPARE(reader.progress(), 1.0);
+    QCOMPARE(reader.bytesRead(), QFileInfo(dataPath("tricky.csv")).size());
 }
 
 void TestCsvReader::trickyFileAtEveryChunkBoundary()
@@ -120,7 +117,7 @@ void TestCsvReader::crlfAndByteOrderMarkAtEveryChunkBoundary()
     const QByteArray bytes = "\xEF\xBB\xBF"
                              "a,b\r\n\"q\"\"\",\"\"\r\n\"\",\"x\r\ny\"\r\nlast,\"\"\"\"";
     const QString path = writeFile(m_dir, "crlf-chunks.csv", bytes);
-    const QList<QStringList> expected = {{"q\"", ""}, {"", "x\r\ny"}, {"last", "\""}};
+    const QList<QStringList> expected = {{"q\"", "<null>"}, {"<null>", "x\r\ny"}, {"last", "\""}};
     for (int chunk = 1; chunk <= bytes.size() + 1; ++chunk) {
         CsvReader reader(path, withChunk(chunk));
         QVERIFY2(reader.open(), qPrintable(reader.error().toString()));
@@ -147,7 +144,7 @@ void TestCsvReader::tsvImpliesTab()
     QCOMPARE(reader.delimiter(), '\t');
     QCOMPARE(reader.columns(), QStringList({"name", "age"}));
     QCOMPARE(asStrings(readAll(reader).rows),
-             QList<QStringList>({{"Ann", "31"}, {"Bob", ""}, {"Tab\tby", "7"}}));
+             QList<QStringList>({{"Ann", "31"}, {"Bob", "<null>"}, {"Tab\tby", "7"}}));
 
     // Even when the header alone would suggest commas.
     const QString path = writeFile(m_dir, "commas.tsv", "a,b\tc\n1,2\t3\n");
@@ -214,9 +211,10 @@ void TestCsvReader::headerOnly()
     CsvReader reader(dataPath("header_only.csv"));
     QVERIFY(reader.open());
     QCOMPARE(reader.columns(), QStringList({"a", "b", "c"}));
-    Table table(3);
-    QCOMPARE(reader.read(table, 100), 0);
-    QCOMPARE(table.rowCount(), 0);
+    RecordBlock block;
+    QCOMPARE(reader.readRecords(block, 100), 0);
+    QCOMPARE(block.count, 0);
+    QVERIFY(block.bytes.isEmpty());
     QVERIFY(!reader.error().isSet());
     QCOMPARE(reader.progress(), 1.0);
 
@@ -239,7 +237,7 @@ void TestCsvReader::noFinalNewline()
     QCOMPARE(asStrings(readAll(quoted).rows), QList<QStringList>({{"1", "x\ny"}}));
     CsvReader trailing(writeFile(m_dir, "end-delimiter.csv", "a,b\n1,"));
     QVERIFY(trailing.open());
-    QCOMPARE(asStrings(readAll(trailing).rows), QList<QStringList>({{"1", ""}}));
+    QCOMPARE(asStrings(readAll(trailing).rows), QList<QStringList>({{"1", "<null>"}}));
 }
 
 void TestCsvReader::carriageReturnAtEndOfFile()
@@ -258,13 +256,14 @@ void TestCsvReader::emptyFields()
 {
     CsvReader reader(writeFile(m_dir, "empty-fields.csv", "a,b,c\n,,\n\"\",,\"\"\n,x,\n"));
     QVERIFY(reader.open());
-    QCOMPARE(asStrings(readAll(reader).rows),
-             QList<QStringList>({{"", "", ""}, {"", "", ""}, {"", "x", ""}}));
+    QCOMPARE(asStrings(readAll(reader).rows), QList<QStringList>({{"<null>", "<null>", "<null>"},
+                                                                  {"<null>", "<null>", "<null>"},
+                                                                  {"<null>", "x", "<null>"}}));
 
     // In a one-column file an empty value must be quoted: a bare blank line is skipped.
     CsvReader single(writeFile(m_dir, "single.csv", "v\n\"\"\n\nz\n"));
     QVERIFY(single.open());
-    QCOMPARE(asStrings(readAll(single).rows), QList<QStringList>({{""}, {"z"}}));
+    QCOMPARE(asStrings(readAll(single).rows), QList<QStringList>({{"<null>"}, {"z"}}));
 }
 
 void TestCsvReader::loneCarriageReturnIsData()
@@ -290,7 +289,7 @@ void TestCsvReader::blankLinesAreSkipped()
     QCOMPARE(result.error.column, 2);
 }
 
-void TestCsvReader::valuesAreStrings()
+void TestCsvReader::valuesAreText()
 {
     CsvReader reader(writeFile(m_dir, "types.csv", "n,t\n42,caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\n"));
     QVERIFY(reader.open());
@@ -352,26 +351,37 @@ void TestCsvReader::errors_data()
            "break";
     QTest::newRow("invalid UTF-8")
         << QByteArray("a,b\n1,ok\n2,caf\xE9\n") << false << 1 << 3LL << 2LL
-        << "invalid UTF-8 in column 2 ('b') (byte offset 14 of the file); save the file "
+        << "invalid UTF-8 in column 2 ('b') (byte offset 5 of the line); save the file "
            "as UTF-8";
     QTest::newRow("invalid UTF-8 in a multi-line field")
         << QByteArray("a,b\n1,\"x\n\xFFy\"\n") << false << 0 << 3LL << 2LL
-        << "invalid UTF-8 in column 2 ('b') (byte offset 9 of the file); save the file as UTF-8";
+        << "invalid UTF-8 in column 2 ('b') (byte offset 0 of the line); save the file as UTF-8";
     QTest::newRow("overlong encoding")
         << QByteArray("a,b\n\xC0\xAF,1\n") << false << 0 << 2LL << 1LL
-        << "invalid UTF-8 in column 1 ('a') (byte offset 4 of the file); save the "
+        << "invalid UTF-8 in column 1 ('a') (byte offset 0 of the line); save the "
            "file as UTF-8";
     QTest::newRow("surrogate")
         << QByteArray("a,b\n1,\xED\xA0\x80\n") << false << 0 << 2LL << 2LL
-        << "invalid UTF-8 in column 2 ('b') (byte offset 6 of the file); save the file as "
+        << "invalid UTF-8 in column 2 ('b') (byte offset 2 of the line); save the file as "
            "UTF-8";
     QTest::newRow("truncated sequence")
         << QByteArray("a,b,c\n1,caf\xC3,3\n") << false << 0 << 2LL << 2LL
-        << "invalid UTF-8 in column 2 ('b') (byte offset 11 of the file); save "
+        << "invalid UTF-8 in column 2 ('b') (byte offset 5 of the line); save "
            "the file as UTF-8";
+    QTest::newRow("sequence cut at a record's end")
+        << QByteArray("a\n1\xC3\n\xA9\n") << false << 0 << 2LL << 1LL
+        << "invalid UTF-8 in column 1 ('a') (byte offset 1 of the line); save the file as UTF-8";
+    QTest::newRow("stray quote before an unclosed one at the end")
+        << QByteArray("a,b\n1,2\n\"ab\"c,\"xyz\n") << false << 1 << 3LL << 1LL
+        << "'c' after the closing quote of column 1 ('a'); a quoted field must end at a delimiter or line "
+           "break";
+    QTest::newRow("stray quote on a later line of a record")
+        << QByteArray("a,b\n\"x\ny\",1\"\n") << false << 0 << 3LL << 2LL
+        << "quote inside the unquoted column 2 ('b'); put the whole field in quotes and double the quotes "
+           "inside it";
     QTest::newRow("invalid UTF-8 in the header")
         << QByteArray("a,\xC3\x28\n") << true << 0 << 1LL << 2LL
-        << "invalid UTF-8 in column 2 (byte offset 2 of the file); save the file as UTF-8";
+        << "invalid UTF-8 in column 2 (byte offset 2 of the line); save the file as UTF-8";
     QTest::newRow("duplicate column") << QByteArray("a,b,a\n1,2,3\n") << true << 0 << 1LL << 3LL
                                       << "column 3 repeats the name 'a' of column 1 in the header";
     QTest::newRow("empty column name")
@@ -415,11 +425,11 @@ void TestCsvReader::rowsBeforeAnErrorAreDelivered()
 {
     CsvReader reader(writeFile(m_dir, "late-error.csv", "a,b\n1,2\n3,4\n5\n7,8\n"));
     QVERIFY(reader.open());
-    Table table(2);
-    QCOMPARE(reader.read(table, 100), 2);
+    Table table;
+    QCOMPARE(reader.readText(table, 100), 2);
     QCOMPARE(asStrings(tableRows(table)), QList<QStringList>({{"1", "2"}, {"3", "4"}}));
     QVERIFY(reader.error().isSet()); // already known, reported by the next call
-    QCOMPARE(reader.read(table, 100), -1);
+    QCOMPARE(reader.readText(table, 100), -1);
     QCOMPARE(table.rowCount(), 2);
     QCOMPARE(reader.error().toString(),
              QStringLiteral("%1:4:2: expected 2 fields (as in the header), found 1; "
@@ -431,10 +441,13 @@ void TestCsvReader::errorsAreSticky()
 {
     CsvReader reader(writeFile(m_dir, "sticky.csv", "a,b\n1,2,3\n4,5\n"));
     QVERIFY(reader.open());
-    Table table(2);
-    QCOMPARE(reader.read(table, 1), -1);
-    QCOMPARE(reader.read(table, 1), -1);
-    QCOMPARE(reader.read(table, 100), -1);
+    Table table;
+    QCOMPARE(reader.readText(table, 1), -1);
+    QCOMPARE(reader.readText(table, 1), -1);
+    QCOMPARE(reader.readText(table, 100), -1);
+    RecordBlock block;
+    QCOMPARE(reader.readRecords(block, 100), -1);
+    QCOMPARE(block.count, 0);
     QCOMPARE(table.rowCount(), 0);
     QCOMPARE(reader.error().line, 2);
 }
@@ -446,8 +459,8 @@ void TestCsvReader::emptyFile()
     QVERIFY(!reader.open());
     QCOMPARE(reader.error().message, QStringLiteral("is empty"));
     QCOMPARE(reader.error().file, path);
-    Table table(0);
-    QCOMPARE(reader.read(table, 10), -1);
+    RecordBlock block;
+    QCOMPARE(reader.readRecords(block, 10), -1);
 }
 
 void TestCsvReader::byteOrderMarkOnly()
@@ -646,21 +659,24 @@ void TestCsvReader::progress()
     CsvReader reader(writeFile(m_dir, "progress.csv", content));
     QVERIFY(reader.open());
     QVERIFY(reader.progress() < 0.001);
-    Table table(1);
-    QCOMPARE(reader.read(table, 50000), 50000);
+    QCOMPARE(reader.bytesRead(), 2);
+    RecordBlock block;
+    QCOMPARE(reader.readRecords(block, 50000), 50000);
     QVERIFY2(qAbs(reader.progress() - 0.5) < 0.001, QByteArray::number(reader.progress()));
-    table.clear();
-    QCOMPARE(reader.read(table, 100000), 50000);
-    QCOMPARE(reader.read(table, 1), 0);
+    QCOMPARE(reader.bytesRead(), 2 + 50000 * 8);
+    QCOMPARE(reader.readRecords(block, 100000), 50000);
+    QCOMPARE(block.firstRow, 50000);
+    QCOMPARE(reader.readRecords(block, 1), 0);
     QCOMPARE(reader.progress(), 1.0);
+    QCOMPARE(reader.bytesRead(), content.size());
 }
 
 void TestCsvReader::wrongTableWidthIsAnError()
 {
     CsvReader reader(dataPath("tricky.csv"));
     QVERIFY(reader.open());
-    Table table(3);
-    QCOMPARE(reader.read(table, 1), -1);
+    Table table(std::vector<ColumnType>(3, ColumnType::Text));
+    QCOMPARE(reader.readText(table, 1), -1);
     QCOMPARE(table.rowCount(), 0);
     QVERIFY(reader.error().message.startsWith(QLatin1String("internal error")));
 }

@@ -234,7 +234,10 @@ void TestDataset::preview()
     QCOMPARE(columns, QStringList({"id", "name", "note", "empty"}));
     QCOMPARE(table.columnCount(), 4);
     QCOMPARE(table.rowCount(), 2);
-    QCOMPARE(table.at(1, 1).toString(), QStringLiteral("multi\nline\nfield"));
+    QCOMPARE(table.value(1, 1).toString(), QStringLiteral("multi\nline\nfield"));
+    // Every column is text; empty fields are nulls.
+    QCOMPARE(table.types(), std::vector<ColumnType>(4, ColumnType::Text));
+    QVERIFY(table.isNull(3, 0));
 
     const Table all = Dataset::preview(dataPath("tricky.csv"), 100, &columns, &error);
     QCOMPARE(all.rowCount(), 4);
@@ -242,7 +245,7 @@ void TestDataset::preview()
     const Table range = Dataset::preview("range:1000000", 3, &columns, nullptr);
     QCOMPARE(columns, QStringList({"x"}));
     QCOMPARE(range.rowCount(), 3);
-    QCOMPARE(range.at(2, 0).toLongLong(), 2);
+    QCOMPARE(range.value(2, 0).toLongLong(), 2);
 
     QCOMPARE(Dataset::preview(dataPath("objects.jsonl"), 0, nullptr, &error).rowCount(), 0);
 }
@@ -254,7 +257,7 @@ void TestDataset::previewKeepsRowsBeforeAnError()
     InputError error;
     const Table table = Dataset::preview(path, 10, &columns, &error);
     QCOMPARE(table.rowCount(), 2);
-    QCOMPARE(table.at(1, 1).toString(), QStringLiteral("4"));
+    QCOMPARE(table.value(1, 1).toString(), QStringLiteral("4"));
     QCOMPARE(error.line, 4);
     QCOMPARE(error.column, 3);
     QCOMPARE(error.message, QStringLiteral("expected 2 fields (as in the header), found 3"));

@@ -8,18 +8,6 @@
 using namespace fastmap;
 using namespace fastmap::test;
 
-namespace {
-
-DatasetOptions withChunk(int chunkBytes, qint64 maxRecordBytes = 16 * 1024 * 1024)
-{
-    DatasetOptions options;
-    options.chunkBytes = chunkBytes;
-    options.maxRecordBytes = maxRecordBytes;
-    return options;
-}
-
-} // namespace
-
 class TestJsonLinesReader : public QObject
 {
     Q_OBJECT
@@ -56,30 +44,12 @@ void TestJsonLinesReader::objectsFile()
     QVERIFY2(!result.error.isSet(), qPrintable(result.error.toString()));
     QCOMPARE(result.rows.size(), 3);
 
-    const QVariantList &first = result.rows[0];
-    QCOMPARE(first[0].typeId(), QMetaType::LongLong);
-    QCOMPARE(first[0].toLongLong(), 1);
-    QCOMPARE(first[1].typeId(), QMetaType::QString);
-    QCOMPARE(first[1].toString(), QStringLiteral("x"));
-    QCOMPARE(first[2].typeId(), QMetaType::Bool);
-    QCOMPARE(first[2].toBool(), true);
-    QCOMPARE(first[3].typeId(), QMetaType::QString);
-    QCOMPARE(first[3].toString(), QStringLiteral("{\"a\":[1,2],\"b\":1}"));
-
-    const QVariantList &second = result.rows[1];
-    QCOMPARE(second[0].typeId(), QMetaType::Double);
-    QCOMPARE(second[0].toDouble(), 2.5);
-    QCOMPARE(second[1].toString(), QStringLiteral("y"));
-    QVERIFY(!second[2].isValid()); // null
-    QVERIFY(!second[3].isValid()); // missing
-
-    const QVariantList &third = result.rows[2];
-    QCOMPARE(third[0].typeId(), QMetaType::LongLong);
-    QCOMPARE(third[0].toLongLong(), 9007199254740993LL); // not rounded through a double
-    QCOMPARE(third[1].toString(), QStringLiteral("caf\u00e9 \u00e9"));
-    QCOMPARE(third[2].typeId(), QMetaType::Bool);
-    QCOMPARE(third[2].toBool(), false);
-    QCOMPARE(third[3].toString(), QStringLiteral("[1,\"two\",null]"));
+    // As text: strings unescaped, numbers and nested values as written, null and missing keys null.
+    QCOMPARE(asStrings(result.rows),
+             QList<QStringList>({{"1", "x", "true", "{\"b\": 1, \"a\": [1, 2]}"},
+                                 {"2.5", "y", "<null>", "<null>"},
+                                 {"9007199254740993", "caf\u00e9 \u00e9", "false", "[1, \"two\", null]"}}));
+    QCOMPARE(result.rows[0][0].typeId(), QMetaType::QString);
     QCOMPARE(reader.progress(), 1.0);
 }
 
@@ -105,24 +75,32 @@ void TestJsonLinesReader::numbers()
                                    "{\"n\": 9223372036854775807}\n{\"n\": 1.5e19}\n{\"n\": 0.0}\n");
     JsonLinesReader reader(path);
     QVERIFY(reader.open());
-    const Rows rows = readAll(reader).rows;
-    QCOMPARE(rows.size(), 8);
-    QCOMPARE(rows[0][0].typeId(), QMetaType::LongLong);
-    QCOMPARE(rows[0][0].toLongLong(), 3);
-    QCOMPARE(rows[1][0].typeId(), QMetaType::LongLong);
-    QCOMPARE(rows[1][0].toLongLong(), 1000);
-    QCOMPARE(rows[2][0].typeId(), QMetaType::Double);
-    QCOMPARE(rows[2][0].toDouble(), -0.5);
-    QCOMPARE(rows[3][0].typeId(), QMetaType::Double);
-    QCOMPARE(rows[3][0].toDouble(), 1e300);
-    QCOMPARE(rows[4][0].typeId(), QMetaType::LongLong);
-    QCOMPARE(rows[4][0].toLongLong(), -42);
-    QCOMPARE(rows[5][0].typeId(), QMetaType::LongLong);
-    QCOMPARE(rows[5][0].toLongLong(), std::numeric_limits<qint64>::max());
-    QCOMPARE(rows[6][0].typeId(), QMetaType::Double); // integral but past qint64
-    QCOMPARE(rows[6][0].toDouble(), 1.5e19);
-    QCOMPARE(rows[7][0].typeId(), QMetaType::LongLong);
-    QCOMPARE(rows[7][0].toLongLong(), 0);
+    // As text, a number is its literal.
+    QCOMPARE(
+        asStrings(readAll(reader).rows),
+        QList<QStringList>(
+            {{"3.0"}, {"1e3"}, {"-0.5"}, {"1e300"}, {"-42"}, {"9223372036854775807"}, {"1.5e19"}, {"0.0"}}));
+    // As integers: whole numbers in any notation, exactly; fractions and numbers past 64 bits fail.
+    JsonLinesReader integers(path);
+    QVERIFY(integers.open());
+    const Rows asIntegers = parseAll(integers, {{0, ColumnType::Int64, "n"}}).rows;
+    QCOMPARE(asIntegers.size(), 8);
+    QCOMPARE(asIntegers[0][0], QVariant(3LL));
+    QCOMPARE(asIntegers[1][0], QVariant(1000LL));
+    QCOMPARE(asIntegers[2][0], QVariant("input 'n' is not an integer: '-0.5'"));
+    QCOMPARE(asIntegers[3][0], QVariant("input 'n' is out of the 64-bit integer range: '1e300'"));
+    QCOMPARE(asIntegers[4][0], QVariant(-42LL));
+    QCOMPARE(asIntegers[5][0], QVariant(qlonglong(std::numeric_limits<qint64>::max())));
+    QCOMPARE(asIntegers[6][0], QVariant("input 'n' is out of the 64-bit integer range: '1.5e19'"));
+    QCOMPARE(asIntegers[7][0], QVariant(0LL));
+    // As doubles: all of them.
+    JsonLinesReader doubles(path);
+    QVERIFY(doubles.open());
+    const Rows asDoubles = parseAll(doubles, {{0, ColumnType::Float64, "n"}}).rows;
+    QCOMPARE(asDoubles.size(), 8);
+    const QList<double> expected = {3.0, 1000.0, -0.5, 1e300, -42.0, 9223372036854775807.0, 1.5e19, 0.0};
+    for (int i = 0; i < 8; ++i)
+        QCOMPARE(asDoubles[i][0], QVariant(expected[i]));
 }
 
 void TestJsonLinesReader::keysInOrder_data()
@@ -158,6 +136,13 @@ void TestJsonLinesReader::escapedKeyColumns()
     QVERIFY(reader.open());
     QCOMPARE(reader.columns(), QStringList({"b\u00e9", "a"}));
     QCOMPARE(asStrings(readAll(reader).rows), QList<QStringList>({{"1", "2"}, {"4", "3"}}));
+
+    // A key written twice: one column, and the last value wins (as in Qt's reader).
+    JsonLinesReader twice(writeFile(m_dir, "twice.jsonl",
+                                    "{\"a\": 1, \"b\": 2, \"a\": 3}\n{\"b\": 4, \"a\": 5, \"a\": null}\n"));
+    QVERIFY(twice.open());
+    QCOMPARE(twice.columns(), QStringList({"a", "b"}));
+    QCOMPARE(asStrings(readAll(twice).rows), QList<QStringList>({{"3", "2"}, {"<null>", "4"}}));
 }
 
 void TestJsonLinesReader::crlfAndByteOrderMark()
@@ -211,6 +196,37 @@ void TestJsonLinesReader::errors_data()
                                    << "invalid JSON: missing name separator";
     QTest::newRow("two objects on a line") << QByteArray("{\"a\":1} {\"a\":2}\n") << true << 0 << 1LL << 8LL
                                            << "invalid JSON: garbage at the end of the document";
+    QTest::newRow("later line not an object") << QByteArray("{\"a\":1}\nnull\n") << false << 1 << 2LL << 1LL
+                                              << "expected a JSON object {...} on each line, found null";
+    QTest::newRow("boolean") << QByteArray("  true\n") << true << 0 << 1LL << 3LL
+                             << "expected a JSON object {...} on each line, found a boolean";
+    QTest::newRow("bare key") << QByteArray("{a: 1}\n") << true << 0 << 1LL << 2LL
+                              << "invalid JSON: expected a key in double quotes";
+    QTest::newRow("invalid escape") << QByteArray("{\"a\":1}\n{\"a\": \"x\\qy\"}\n") << false << 1 << 2LL
+                                    << 9LL << "invalid JSON: invalid escape sequence";
+    QTest::newRow("short unicode escape") << QByteArray("{\"a\": \"\\u12g4\"}\n") << true << 0 << 1LL << 8LL
+                                          << "invalid JSON: invalid escape sequence";
+    QTest::newRow("unterminated string")
+        << QByteArray("{\"a\": \"abc}\n") << true << 0 << 1LL << 11LL << "invalid JSON: unterminated string";
+    QTest::newRow("illegal number") << QByteArray("{\"a\": 1.2.3}\n") << true << 0 << 1LL << 7LL
+                                    << "invalid JSON: illegal number";
+    QTest::newRow("plus sign") << QByteArray("{\"a\": +1}\n") << true << 0 << 1LL << 7LL
+                               << "invalid JSON: illegal value";
+    QTest::newRow("exponent without digits")
+        << QByteArray("{\"a\": 1e}\n") << true << 0 << 1LL << 7LL << "invalid JSON: illegal number";
+    QTest::newRow("NaN") << QByteArray("{\"a\": NaN}\n") << true << 0 << 1LL << 7LL
+                         << "invalid JSON: illegal value";
+    QTest::newRow("missing comma") << QByteArray("{\"a\": 1 \"b\": 2}\n") << true << 0 << 1LL << 9LL
+                                   << "invalid JSON: missing value separator";
+    QTest::newRow("missing comma in an array") << QByteArray("{\"a\": [1 2]}\n") << true << 0 << 1LL << 10LL
+                                               << "invalid JSON: missing value separator";
+    QTest::newRow("unterminated array") << QByteArray("{\"a\": [1, {\"b\": 2}") << true << 0 << 1LL << 18LL
+                                        << "invalid JSON: unterminated array";
+    QTest::newRow("bad value in a nested object") << QByteArray("{\"a\": {\"b\": [true, nul]}}\n") << true
+                                                  << 0 << 1LL << 20LL << "invalid JSON: illegal value";
+    QTest::newRow("too deeply nested")
+        << QByteArray("{\"a\": " + QByteArray(600, '[') + QByteArray(600, ']') + "}\n") << true << 0 << 1LL
+        << 518LL << "invalid JSON: too deeply nested document";
     QTest::newRow("columns count characters") << QByteArray("{\"\xC3\xA9\":1}\n{\"\xC3\xA9\": tru}\n")
                                               << false << 1 << 2LL << 7LL << "invalid JSON: illegal value";
     QTest::newRow("invalid UTF-8") << QByteArray("{\"a\":\"ok\"}\n{\"a\":\"caf\xE9\"}\n") << false << 1 << 2LL
@@ -254,10 +270,10 @@ void TestJsonLinesReader::errorsAreSticky()
 {
     JsonLinesReader reader(writeFile(m_dir, "sticky.jsonl", "{\"a\":1}\n[]\n{\"a\":2}\n"));
     QVERIFY(reader.open());
-    Table table(1);
-    QCOMPARE(reader.read(table, 10), 1);
-    QCOMPARE(reader.read(table, 10), -1);
-    QCOMPARE(reader.read(table, 10), -1);
+    Table table;
+    QCOMPARE(reader.readText(table, 10), 1);
+    QCOMPARE(reader.readText(table, 10), -1);
+    QCOMPARE(reader.readText(table, 10), -1);
     QCOMPARE(table.rowCount(), 1);
     QCOMPARE(reader.error().line, 2);
 }
@@ -328,12 +344,17 @@ void TestJsonLinesReader::progress()
         content += "{\"a\": 12345}\n"; // 13 bytes
     JsonLinesReader reader(writeFile(m_dir, "progress.jsonl", content));
     QVERIFY(reader.open());
-    Table table(1);
-    // open() has parsed the first line, which is read() output still to come.
-    QCOMPARE(reader.read(table, 500), 500);
+    RecordBlock block;
+    // open() has read the first line, which is readRecords() output still to come.
+    QCOMPARE(reader.readRecords(block, 500), 500);
+    QCOMPARE(block.lines.front(), 1);
+    QCOMPARE(block.lines.back(), 500);
     QVERIFY2(qAbs(reader.progress() - 0.5) < 0.01, QByteArray::number(reader.progress()));
-    QCOMPARE(reader.read(table, 1000), 500);
+    QCOMPARE(reader.bytesRead(), 500 * 13);
+    QCOMPARE(reader.readRecords(block, 1000), 500);
+    QCOMPARE(block.firstRow, 500);
     QCOMPARE(reader.progress(), 1.0);
+    QCOMPARE(reader.bytesRead(), 1000 * 13);
 }
 
 QTEST_GUILESS_MAIN(TestJsonLinesReader)

@@ -17,6 +17,7 @@ private slots:
     void values();
     void empty();
     void appendsToExistingRows();
+    void targetTypes();
     void batches();
     void badSpecs_data();
     void badSpecs();
@@ -32,17 +33,27 @@ void TestRangeReader::values()
     QCOMPARE(reader.columns(), QStringList({"x"}));
     QCOMPARE(reader.totalRows(), 5);
     QCOMPARE(reader.progress(), 0.0);
-    Table table(1);
-    QCOMPARE(reader.read(table, 2), 2);
+    QCOMPARE(reader.bytesRead(), 0);
+    RecordBlock block;
+    QCOMPARE(reader.readRecords(block, 2), 2);
+    QCOMPARE(block.count, 2);
+    QCOMPARE(block.firstRow, 0);
+    QVERIFY(block.bytes.isEmpty());
     QCOMPARE(reader.progress(), 0.4);
-    QCOMPARE(reader.read(table, 100), 3);
+    QCOMPARE(reader.readRecords(block, 100), 3);
+    QCOMPARE(block.firstRow, 2);
     QCOMPARE(reader.progress(), 1.0);
-    QCOMPARE(reader.read(table, 100), 0);
-    QCOMPARE(table.rowCount(), 5);
-    for (int i = 0; i < 5; ++i) {
-        QCOMPARE(table.at(i, 0).typeId(), QMetaType::LongLong);
-        QCOMPARE(table.at(i, 0).toLongLong(), i);
+    Table table;
+    BatchOutput failures({}, block.count);
+    InputError error;
+    QCOMPARE(reader.parser()->parse(block, {{0, ColumnType::Int64, "x"}}, &table, &failures, &error), 3);
+    QCOMPARE(table.rowCount(), 3);
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(table.value(i, 0).typeId(), QMetaType::LongLong);
+        QCOMPARE(table.integers(0)[i], i + 2);
     }
+    QCOMPARE(reader.readRecords(block, 100), 0);
+    QCOMPARE(reader.bytesRead(), 0);
 }
 
 void TestRangeReader::empty()
@@ -51,8 +62,11 @@ void TestRangeReader::empty()
     QVERIFY(reader.open());
     QCOMPARE(reader.totalRows(), 0);
     QCOMPARE(reader.progress(), 1.0);
-    Table table(1);
-    QCOMPARE(reader.read(table, 10), 0);
+    RecordBlock block;
+    QCOMPARE(reader.readRecords(block, 10), 0);
+    QCOMPARE(block.count, 0);
+    Table table;
+    QCOMPARE(reader.readText(table, 10), 0);
     QCOMPARE(table.rowCount(), 0);
 }
 
@@ -60,12 +74,43 @@ void TestRangeReader::appendsToExistingRows()
 {
     RangeReader reader("range:3");
     QVERIFY(reader.open());
-    Table table(1);
-    table.appendRow()[0] = QStringLiteral("before");
-    QCOMPARE(reader.read(table, 10), 3);
+    Table table({ColumnType::Text}, 1);
+    table.setText(0, 0, std::string_view("before"));
+    QCOMPARE(reader.readText(table, 10), 3);
     QCOMPARE(table.rowCount(), 4);
-    QCOMPARE(table.at(0, 0).toString(), QStringLiteral("before"));
-    QCOMPARE(table.at(3, 0).toLongLong(), 2);
+    QCOMPARE(table.value(0, 0).toString(), QStringLiteral("before"));
+    QCOMPARE(table.value(3, 0), QVariant(QStringLiteral("2")));
+}
+
+void TestRangeReader::targetTypes()
+{
+    RangeReader reader("range:10");
+    QVERIFY(reader.open());
+    RecordBlock block;
+    QCOMPARE(reader.readRecords(block, 3), 3);
+    QCOMPARE(reader.readRecords(block, 4), 4); // rows 3 to 6
+    Table table;
+    BatchOutput failures({}, block.count);
+    InputError error;
+    const std::vector<FieldTarget> targets = {
+        {0, ColumnType::Float64, "f"}, {0, ColumnType::Text, "t"}, {0, ColumnType::Int64, "i"}};
+    QCOMPARE(reader.parser()->parse(block, targets, &table, &failures, &error), 4);
+    QVERIFY(!failures.hasFailures());
+    for (int i = 0; i < 4; ++i) {
+        QCOMPARE(table.doubles(0)[i], double(3 + i));
+        QCOMPARE(table.string(1, i), QString::number(3 + i));
+        QCOMPARE(table.integers(2)[i], 3 + i);
+    }
+    // Only 0 and 1 are booleans.
+    RangeReader flags("range:3");
+    QVERIFY(flags.open());
+    QCOMPARE(flags.readRecords(block, 3), 3);
+    BatchOutput boolFailures({}, 3);
+    QCOMPARE(flags.parser()->parse(block, {{0, ColumnType::Bool, "b"}}, &table, &boolFailures, &error), 3);
+    QCOMPARE(table.bools(0)[0], 0);
+    QCOMPARE(table.bools(0)[1], 1);
+    QCOMPARE(boolFailures.error(2), QStringLiteral("input 'b' is not a boolean: '2'"));
+    QCOMPARE(boolFailures.failedCount(), 1);
 }
 
 void TestRangeReader::batches()
@@ -80,10 +125,10 @@ void TestRangeReader::batches()
 
     RangeReader zero("range:3");
     QVERIFY(zero.open());
-    Table table(1);
-    QCOMPARE(zero.read(table, 0), 0);
-    QCOMPARE(zero.read(table, -5), 0);
-    QCOMPARE(zero.read(table, 3), 3);
+    RecordBlock block;
+    QCOMPARE(zero.readRecords(block, 0), 0);
+    QCOMPARE(zero.readRecords(block, -5), 0);
+    QCOMPARE(zero.readRecords(block, 3), 3);
 }
 
 void TestRangeReader::badSpecs_data()
@@ -113,8 +158,8 @@ void TestRangeReader::badSpecs()
     QVERIFY(!reader.open());
     QCOMPARE(reader.error().file, spec);
     QCOMPARE(reader.error().message, message);
-    Table table(1);
-    QCOMPARE(reader.read(table, 10), -1);
+    RecordBlock block;
+    QCOMPARE(reader.readRecords(block, 10), -1);
 
     InputError error;
     QVERIFY(!Dataset::open(spec, &error));
@@ -145,15 +190,20 @@ void TestRangeReader::tenMillionRows()
     timer.start();
     qint64 rows = 0;
     qint64 last = -1;
-    Table table(1);
+    RecordBlock block;
+    Table table;
+    const std::shared_ptr<const RecordParser> parser = reader.parser();
+    const std::vector<FieldTarget> targets = {{0, ColumnType::Int64, "x"}};
     for (;;) {
-        table.clear();
-        const int got = reader.read(table, 65536);
+        const int got = reader.readRecords(block, 65536);
         QVERIFY(got >= 0);
         if (got == 0)
             break;
+        BatchOutput failures({}, got);
+        InputError error;
+        QCOMPARE(parser->parse(block, targets, &table, &failures, &error), got);
         rows += got;
-        last = table.at(got - 1, 0).toLongLong();
+        last = table.integers(0)[std::size_t(got - 1)];
     }
     QCOMPARE(rows, 10000000);
     QCOMPARE(last, 9999999);

@@ -10,20 +10,15 @@ using namespace fastmap::test;
 
 namespace {
 
-DatasetOptions withChunk(int chunkBytes, qint64 maxRecordBytes = 16 * 1024 * 1024)
-{
-    DatasetOptions options;
-    options.chunkBytes = chunkBytes;
-    options.maxRecordBytes = maxRecordBytes;
-    return options;
-}
-
+// An empty line is a null, like an empty CSV field; it shows as "".
 QStringList lines(const Rows &rows)
 {
     QStringList out;
     for (const QVariantList &row : rows) {
-        if (row.size() != 1 || row[0].typeId() != QMetaType::QString)
-            qFatal("a text row must be one string");
+        if (row.size() != 1 || (row[0].isValid() && row[0].typeId() != QMetaType::QString))
+            qFatal("a text row must be one string or a null");
+        if (row[0].isValid() && row[0].toString().isEmpty())
+            qFatal("an empty line must be a null");
         out.append(row[0].toString());
     }
     return out;
@@ -48,6 +43,8 @@ private slots:
     void multiByteCharacterAcross64KiB();
     void smallBatchesGiveTheSameRows();
     void progress();
+    void typedLines();
+    void recordsAreLines();
 
 private:
     QTemporaryDir m_dir;
@@ -114,8 +111,8 @@ void TestTextLinesReader::invalidUtf8()
         QCOMPARE(result.error.column, 3); // in characters: two é before it
         QCOMPARE(result.error.message,
                  QStringLiteral("invalid UTF-8 (byte offset 4 of the line); save the file as UTF-8"));
-        Table table(1);
-        QCOMPARE(reader.read(table, 10), -1);
+        Table table;
+        QCOMPARE(reader.readText(table, 10), -1);
     }
 }
 
@@ -204,7 +201,7 @@ void TestTextLinesReader::smallBatchesGiveTheSameRows()
     QVERIFY(whole.open());
     const Rows all = readAll(whole).rows;
     QCOMPARE(all.size(), 5000);
-    QCOMPARE(all[0][0].toString(), QString());
+    QVERIFY(!all[0][0].isValid()); // an empty line is a null
     QCOMPARE(all[4999][0].toString(), QStringLiteral("row 4999"));
     for (int batch : {1, 2, 7, 4999}) {
         TextLinesReader reader(path, withChunk(batch == 7 ? 10 : 65536));
@@ -221,12 +218,49 @@ void TestTextLinesReader::progress()
     TextLinesReader reader(writeFile(m_dir, "progress.txt", content));
     QVERIFY(reader.open());
     QCOMPARE(reader.progress(), 0.0);
-    Table table(1);
-    QCOMPARE(reader.read(table, 250), 250);
+    RecordBlock block;
+    QCOMPARE(reader.readRecords(block, 250), 250);
     QVERIFY2(qAbs(reader.progress() - 0.25) < 0.002, QByteArray::number(reader.progress()));
-    QCOMPARE(reader.read(table, 10000), 750);
-    QCOMPARE(reader.read(table, 1), 0);
+    QCOMPARE(reader.bytesRead(), 2500);
+    QCOMPARE(reader.readRecords(block, 10000), 750);
+    QCOMPARE(block.firstRow, 250);
+    QCOMPARE(block.lines.front(), 251);
+    QCOMPARE(reader.readRecords(block, 1), 0);
     QCOMPARE(reader.progress(), 1.0);
+    QCOMPARE(reader.bytesRead(), 10000);
+}
+
+void TestTextLinesReader::typedLines()
+{
+    TextLinesReader reader(writeFile(m_dir, "numbers.txt", "1.5\n\n 42 \nx\n"));
+    QVERIFY(reader.open());
+    const ParseResult result =
+        parseAll(reader, {{0, ColumnType::Float64, "line"}, {0, ColumnType::Text, "raw"}});
+    QVERIFY(!result.error.isSet());
+    QCOMPARE(result.rows, Rows({{1.5, "1.5"},
+                                {"input 'line' is empty", "input 'line' is empty"},
+                                {42.0, " 42 "},
+                                {"input 'line' is not a number: 'x'", "input 'line' is not a number: 'x'"}}));
+}
+
+void TestTextLinesReader::recordsAreLines()
+{
+    TextLinesReader reader(writeFile(m_dir, "records.txt", "a\r\n\nbc\n"), withChunk(2));
+    QVERIFY(reader.open());
+    RecordBlock block;
+    QCOMPARE(reader.readRecords(block, 10), 3);
+    QCOMPARE(block.bytes, QByteArray("abc"));
+    QCOMPARE(block.ends, std::vector<std::uint32_t>({1, 1, 3}));
+    QCOMPARE(block.lines, std::vector<std::int64_t>({1, 2, 3}));
+    QCOMPARE(block.firstRow, 0);
+    // The text views share the block's bytes.
+    Table table;
+    BatchOutput failures({}, 3);
+    InputError error;
+    QCOMPARE(reader.parser()->parse(block, {{0, ColumnType::Text, "line"}}, &table, &failures, &error), 3);
+    QCOMPARE(table.buffer().constData(), block.bytes.constData());
+    QCOMPARE(table.text(0, 2), std::string_view("bc"));
+    QVERIFY(table.isNull(0, 1));
 }
 
 QTEST_GUILESS_MAIN(TestTextLinesReader)
