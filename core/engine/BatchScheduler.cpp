@@ -3,14 +3,9 @@
 
 namespace fastmap {
 
-BatchScheduler::BatchScheduler(DatasetReader *reader, const QList<int> &projection, int maxBatchesInFlight)
-    : m_reader(reader), m_projection(projection), m_functionInputs(int(projection.size())),
-      m_maxInFlight(qMax(1, maxBatchesInFlight)), m_totalRows(reader->totalRows())
+BatchScheduler::BatchScheduler(DatasetReader *reader, int maxBatchesInFlight)
+    : m_reader(reader), m_maxInFlight(qMax(1, maxBatchesInFlight)), m_totalRows(reader->totalRows())
 {
-    // When the function reads the dataset's columns as they stand, batches need no copy.
-    m_identity = projection.size() == reader->columns().size();
-    for (int i = 0; m_identity && i < projection.size(); ++i)
-        m_identity = projection[i] == i;
 }
 
 bool BatchScheduler::mayIssueLocked() const
@@ -86,9 +81,10 @@ bool BatchScheduler::takeLocked(QMutexLocker<QMutex> &lock, int maxRows, Batch *
         if (planned > 0)
             maxRows = planned;
     }
-    Table rows(int(m_reader->columns().size()));
-    rows.reserveRows(maxRows);
-    const int n = m_reader->read(rows, qMax(1, maxRows));
+    // Only the scan for record boundaries happens here, under the lock: fields are split and
+    // converted by the executor that takes the batch.
+    RecordBlock records;
+    const int n = m_reader->readRecords(records, qMax(1, maxRows));
     m_progress.store(m_reader->progress(), std::memory_order_relaxed);
     if (n < 0) {
         m_inputError = m_reader->error();
@@ -96,7 +92,7 @@ bool BatchScheduler::takeLocked(QMutexLocker<QMutex> &lock, int maxRows, Batch *
         m_changed.wakeAll();
         return false;
     }
-    if (n == 0 || rows.rowCount() == 0) {
+    if (n == 0 || records.count == 0) {
         m_inputDone = true;
         m_changed.wakeAll();
         return false;
@@ -104,20 +100,13 @@ bool BatchScheduler::takeLocked(QMutexLocker<QMutex> &lock, int maxRows, Batch *
     batch->sequence = m_nextSequence++;
     batch->firstRow = m_nextRow;
     batch->attempts = 0;
-    m_nextRow += rows.rowCount();
+    records.firstRow = m_nextRow;
+    m_nextRow += records.count;
     lock.unlock();
 
+    batch->records = std::move(records);
     batch->input = Table();
-    if (!m_identity) {
-        batch->input = Table(m_functionInputs, rows.rowCount());
-        for (int r = 0; r < rows.rowCount(); ++r) {
-            const QVariant *src = rows.rowData(r);
-            QVariant *dst = batch->input.rowData(r);
-            for (int c = 0; c < m_functionInputs; ++c)
-                dst[c] = src[m_projection[c]];
-        }
-    }
-    batch->rows = std::move(rows);
+    batch->kept = Table();
     return true;
 }
 

@@ -21,8 +21,7 @@ namespace fastmap {
 class BatchScheduler
 {
 public:
-    // `projection` lists, per function input, the dataset column that feeds it.
-    BatchScheduler(DatasetReader *reader, const QList<int> &projection, int maxBatchesInFlight);
+    BatchScheduler(DatasetReader *reader, int maxBatchesInFlight);
 
     // Hands out the next batch of at most maxRows rows, waiting while paused or too far ahead.
     // Returns false when there is no more work: input ended and every batch completed, or cancelled.
@@ -60,13 +59,10 @@ public:
 private:
     bool mayIssueLocked() const;
     // With the lock held and a batch known to be available (requeued or issuable): takes it.
-    // Unlocks `lock` before copying the projection.
+    // Unlocks `lock` once the batch's place in the order is fixed.
     bool takeLocked(QMutexLocker<QMutex> &lock, int maxRows, Batch *batch);
 
     DatasetReader *m_reader;
-    QList<int> m_projection;
-    bool m_identity;
-    int m_functionInputs;
     int m_maxInFlight;
     qint64 m_totalRows;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/Engine.h"
 
+#include "engine/BatchParser.h"
 #include "engine/BatchRunner.h"
 #include "engine/BatchScheduler.h"
 #include "engine/BatchSizer.h"
@@ -60,7 +61,8 @@ struct Engine::Run
     std::shared_ptr<const Function> function;
     std::unique_ptr<DatasetReader> reader;
     ResultSink *sink = nullptr;
-    int outputColumns = 0;
+    BatchParser parser;                  // records -> typed inputs, on each executor's thread
+    std::vector<ColumnType> outputTypes;
     int threads = 1;
     std::unique_ptr<BatchScheduler> scheduler;
     ReorderBuffer reorder;
@@ -79,6 +81,7 @@ struct Engine::Run
     bool chargesAsked = false;
     bool stoppedOnError = false;
     bool executorsFailed = false;
+    std::optional<InputError> recordError; // a malformed record found while parsing; the job stops there
     QString cancelReason;
 
     // Remote execution; all null without workers.
@@ -115,21 +118,28 @@ struct Engine::Run
     ProgressMeter meter;
     bool finishedEmitted = false;
 
+    // Parses, runs and prepares one batch on the calling thread. The measured time is all of it,
+    // so batch sizes and the estimate count the conversions and the sinks' formatting too.
     BatchResult execute(Batch &&batch, const QString &executor)
     {
         BatchResult result;
         result.executor = executor;
         result.startNs = clock.nsecsElapsed();
-        result.output = BatchOutput(outputColumns, batch.size());
         result.batch = std::move(batch);
         QElapsedTimer timer;
         timer.start();
-        if (cacheActive)
-            runThroughCache(result);
-        else
-            BatchRunner::run(*function, result.batch.functionInput(), result.output);
+        result.inputError = parser.parse(result.batch, &result.output);
+        if (result.batch.size() > 0) {
+            if (cacheActive)
+                runThroughCache(result);
+            else
+                BatchRunner::run(*function, result.batch.input, result.output);
+        }
+        if (measureBytes && result.batch.size() >= 16 && bytesInPerElement == 0)
+            measureRemoteBytes(result);
+        result.batch.input = Table(); // the inputs are no longer needed; free them early
+        sink->prepare(result);
         result.durationNs = timer.nsecsElapsed();
-        result.batch.input = Table(); // the projection is no longer needed; free it early
         sizer->record(result.batch.size(), result.durationNs * 1e-9);
         {
             QMutexLocker lock(&localMutex);
@@ -137,22 +147,33 @@ struct Engine::Run
             localElements += result.batch.size();
             localBusySeconds += result.durationNs * 1e-9;
         }
-        sink->prepare(result);
         return result;
     }
+
+    // What a batch of this job would weigh on the wire, for the estimate (during the serial sample).
+    void measureRemoteBytes(const BatchResult &result)
+    {
+        BatchRequest request = remoteContext.requestTemplate;
+        request.rows = result.batch.input;
+        bytesInPerElement = double(BatchCodec::encodeRequest(request).size()) / result.batch.size();
+        BatchResponse response;
+        response.output = result.output;
+        bytesOutPerElement = double(BatchCodec::encodeResponse(response).size()) / result.batch.size();
+    }
+    bool measureBytes = false; // set only while the serial sample runs
 
     // Takes what the cache knows, computes the rest, and remembers what was computed.
     void runThroughCache(BatchResult &result)
     {
-        const Table &input = result.batch.functionInput();
+        const Table &input = result.batch.input;
         const int rows = input.rowCount();
         std::vector<QByteArray> keys(static_cast<std::size_t>(rows));
         for (int r = 0; r < rows; ++r)
-            keys[std::size_t(r)] = ResultCache::elementKey(cacheKeyPrefix, input.rowData(r), input.columnCount());
+            keys[std::size_t(r)] = ResultCache::elementKey(cacheKeyPrefix, input, r);
         std::vector<char> found(std::size_t(rows), 0);
         int hits = 0;
         if (cacheMode == ResultCache::Mode::Use)
-            hits = cache->lookup(keys, outputColumns, &result.output, &found);
+            hits = cache->lookup(keys, outputTypes, &result.output, &found);
         cacheHits.fetch_add(hits, std::memory_order_relaxed);
         if (hits == rows)
             return;
@@ -161,26 +182,26 @@ struct Engine::Run
             BatchRunner::run(*function, input, result.output);
             computed.assign(std::size_t(rows), 1);
         } else {
-            Table missing(input.columnCount(), rows - hits);
+            Table missing(input.types(), rows - hits);
+            BatchOutput partial(outputTypes, rows - hits);
             std::vector<int> where;
             for (int r = 0; r < rows; ++r) {
                 if (found[std::size_t(r)])
                     continue;
                 const int m = int(where.size());
-                for (int c = 0; c < input.columnCount(); ++c)
-                    missing.set(m, c, input.at(r, c));
+                missing.copyRow(m, input, r);
+                if (result.output.failed(r))
+                    partial.fail(m, result.output.error(r)); // its input did not convert
                 where.push_back(r);
                 computed[std::size_t(r)] = 1;
             }
-            BatchOutput partial(outputColumns, missing.rowCount());
             BatchRunner::run(*function, missing, partial);
             for (int m = 0; m < int(where.size()); ++m) {
-                if (partial.failed(m)) {
-                    result.output.fail(where[std::size_t(m)], partial.error(m));
-                    continue;
-                }
-                for (int c = 0; c < outputColumns; ++c)
-                    result.output.values().set(where[std::size_t(m)], c, partial.values().at(m, c));
+                const int r = where[std::size_t(m)];
+                if (partial.failed(m))
+                    result.output.fail(r, partial.error(m));
+                else
+                    result.output.values().copyRow(r, partial.values(), m);
             }
         }
         cache->store(keys, result.output, computed);
@@ -190,8 +211,13 @@ struct Engine::Run
     bool replayStored(Batch &batch)
     {
         BatchResult result;
-        if (!stored->load(batch.firstRow, batch.size(), outputColumns, &result.output))
+        if (!stored->load(batch.firstRow, batch.size(), outputTypes, &result.output))
             return false;
+        if (sink->wantsInput()) {
+            BatchOutput unused;
+            if (parser.parse(batch, &unused))
+                return false; // cannot happen for rows that were stored; compute them to report it
+        }
         result.batch = std::move(batch);
         result.batch.input = Table();
         result.fromStore = true;
@@ -228,8 +254,8 @@ struct Engine::Run
 
     void consume(const BatchResult &result)
     {
-        if (outputFailed)
-            return;
+        if (outputFailed || recordError)
+            return; // nothing after an output failure or a malformed record is written
         QString error;
         if (!sink->consume(result, &error)) {
             outputFailed = true;
@@ -257,6 +283,10 @@ struct Engine::Run
         }
         done.fetch_add(result.batch.size(), std::memory_order_relaxed);
         scheduler->emitted(result.batch.sequence);
+        if (result.inputError) {
+            recordError = result.inputError;
+            requestCancel();
+        }
     }
 
     void requestCancel()
@@ -291,19 +321,9 @@ struct Engine::Run
         int size = 1;
         bool trimmed = false;
         Batch batch;
+        measureBytes = wantsRemote();
         while (!cancelRequested && busy < spec.sampleSeconds && pullOnDriver(size, &batch)) {
-            const bool measureBytes = wantsRemote() && batch.size() >= 16 && bytesInPerElement == 0;
-            if (measureBytes) {
-                BatchRequest request = remoteContext.requestTemplate;
-                request.rows = batch.functionInput();
-                bytesInPerElement = double(BatchCodec::encodeRequest(request).size()) / batch.size();
-            }
             BatchResult result = execute(std::move(batch), QStringLiteral("local"));
-            if (measureBytes) {
-                BatchResponse response;
-                response.output = result.output;
-                bytesOutPerElement = double(BatchCodec::encodeResponse(response).size()) / result.batch.size();
-            }
             busy += result.durationNs * 1e-9;
             rows += result.batch.size();
             handOver(std::move(result));
@@ -320,6 +340,7 @@ struct Engine::Run
                 trimmed = true;
             }
         }
+        measureBytes = false;
         if (rows > 0)
             sizer->seed(busy / double(rows));
         summary.sampleSecondsPerElement = rows > 0 ? busy / double(rows) : 0;
@@ -347,9 +368,11 @@ struct Engine::Run
         return fraction >= 1.0 ? 0 : -1;
     }
 
-    bool shouldRunInProcess()
+    // fastmap's too-light rule: true when `parallelism` executors cannot beat running the rest
+    // here and now. One local thread and no worker gains nothing from a pool.
+    bool shouldRunInProcess(int parallelism)
     {
-        if (spec.serialFallback == JobSpec::SerialFallback::Always || threads <= 1)
+        if (spec.serialFallback == JobSpec::SerialFallback::Always || parallelism <= 1)
             return true;
         if (spec.serialFallback == JobSpec::SerialFallback::Never)
             return false;
@@ -357,14 +380,23 @@ struct Engine::Run
         if (remaining < 0)
             return false;
         const double serial = sizer->secondsPerElement() * double(remaining);
-        const double parallel = threads * kThreadStartupSeconds + serial / threads;
+        const double parallel = parallelism * kThreadStartupSeconds + serial / parallelism;
         if (serial > parallel)
             return false;
-        summary.message = QStringLiteral("This job is too light to gain from %1 threads (about %2 ms of work left); "
+        summary.message = QStringLiteral("This job is too light to gain from %1 %2 (about %3 ms of work left); "
                                          "running it in-process.")
-                              .arg(threads)
+                              .arg(parallelism)
+                              .arg(parallelism == 1 ? QStringLiteral("thread") : QStringLiteral("threads"))
                               .arg(serial * 1e3, 0, 'f', 1);
         return true;
+    }
+
+    // Local threads plus at least one per configured worker: what the too-light rule weighs when
+    // workers may help (with -j 1 a worker can still halve the time).
+    int parallelismWithWorkers() const
+    {
+        const int local = spec.policy == JobSpec::Policy::Remote ? 0 : threads;
+        return local + qMax(1, int(workerUrls.size()));
     }
 
     bool wantsRemote() const
@@ -427,7 +459,8 @@ struct Engine::Run
         remoteContext.sink = sink;
         remoteContext.spending = &spending;
         remoteContext.clock = &clock;
-        remoteContext.outputColumns = outputColumns;
+        remoteContext.outputTypes = outputTypes;
+        remoteContext.parser = &parser;
         remoteContext.secondsPerElement = sizer->secondsPerElement();
         remoteContext.maxBatchRows = spec.maxBatchRows;
         remoteContext.batchTargetSeconds = spec.batchTargetSeconds;
@@ -540,13 +573,14 @@ struct Engine::Run
         } else if (!cancelRequested && !scheduler->isDrained()) {
             if (remoteConfigured) {
                 if (!spec.estimateOnly && spec.policy == JobSpec::Policy::Adaptive
-                    && spec.serialFallback == JobSpec::SerialFallback::Auto && shouldRunInProcess()) {
+                    && spec.serialFallback == JobSpec::SerialFallback::Auto
+                    && shouldRunInProcess(parallelismWithWorkers())) {
                     notify(summary.message + QStringLiteral(" Remote workers are not needed."));
                     runInProcess();
                 } else if (setUpRemote()) {
                     runPool(runLocal);
                 }
-            } else if (shouldRunInProcess()) {
+            } else if (shouldRunInProcess(threads)) {
                 if (!summary.message.isEmpty())
                     notify(summary.message);
                 runInProcess();
@@ -648,6 +682,9 @@ struct Engine::Run
                 summary.message = QStringLiteral("no worker could run this job");
         } else if (spec.estimateOnly && summary.estimated) {
             summary.status = JobStatus::Estimated;
+        } else if (recordError) {
+            summary.status = JobStatus::InputFailed;
+            summary.message = recordError->toString();
         } else if (cancelRequested) {
             summary.status = JobStatus::Cancelled;
             summary.message = cancelReason.isEmpty() ? QStringLiteral("cancelled after %1 elements").arg(summary.elements)
@@ -721,11 +758,22 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
     QList<int> projection;
     if (!ColumnMapping::resolve(*info, run->reader->columns(), spec.mapping, &projection, &message))
         return fail(StartError::Mapping, message);
+    std::vector<FieldTarget> inputs;
+    const std::vector<ColumnType> inputTypes = info->inputTypes();
+    for (int i = 0; i < projection.size(); ++i)
+        inputs.push_back({projection[i], inputTypes[std::size_t(i)], info->inputs[i].name});
+    std::vector<FieldTarget> kept;
+    if (sink->wantsInput()) {
+        const QStringList columns = run->reader->columns();
+        for (int c = 0; c < columns.size(); ++c)
+            kept.push_back({c, ColumnType::Text, columns[c]});
+    }
+    run->outputTypes = info->outputTypes();
+    run->parser = BatchParser(run->reader->parser(), std::move(inputs), run->outputTypes, std::move(kept));
 
     run->function = m_catalog->instantiate(spec.functionId, params, &message);
     if (!run->function)
         return fail(StartError::Function, message);
-    run->outputColumns = int(info->outputs.size());
 
     run->info = info;
     if (spec.policy != JobSpec::Policy::Local) {
@@ -759,7 +807,7 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
     run->threads = spec.threads > 0 ? spec.threads : qMax(1, QThread::idealThreadCount());
     run->spec.maxBatchRows = qMax(1, spec.maxBatchRows);
     const int inFlight = spec.maxBatchesInFlight > 0 ? spec.maxBatchesInFlight : 4 * run->threads;
-    run->scheduler = std::make_unique<BatchScheduler>(run->reader.get(), projection, inFlight);
+    run->scheduler = std::make_unique<BatchScheduler>(run->reader.get(), inFlight);
     if (m_stored) {
         Run *r = run.get();
         run->stored = m_stored;

@@ -10,23 +10,30 @@
 #include <fstream>
 #include <string>
 
-// Collects every element the engine delivers, checking order as it goes.
-class CollectingSink : public fastmap::ElementSink
+// Collects every element the engine delivers, checking order as it goes. The inputs it sees
+// are the kept dataset columns, as text.
+class CollectingSink : public fastmap::ResultSink
 {
 public:
-    bool consumeElement(qint64 index, const QVariant *inputs, const QVariant *outputs, const QString *error) override
+    bool wantsInput() const override { return true; }
+    bool consume(const fastmap::BatchResult &result, QString *) override
     {
-        if (index != expectedIndex)
-            orderBroken = true;
-        expectedIndex = index + 1;
-        inputsSeen << inputs[0];
-        if (error) {
-            errors.insert(index, *error);
-            outputsSeen << QVariant();
-        } else {
-            outputsSeen << outputs[0];
-            if (outputColumns > 1)
-                threads.insert(outputs[1].toString());
+        const fastmap::Table &kept = result.batch.kept;
+        const fastmap::Table &out = result.output.values();
+        for (int r = 0; r < result.batch.size(); ++r) {
+            const qint64 index = result.batch.firstRow + r;
+            if (index != expectedIndex)
+                orderBroken = true;
+            expectedIndex = index + 1;
+            inputsSeen << kept.value(r, 0);
+            if (result.output.failed(r)) {
+                errors.insert(index, result.output.error(r));
+                outputsSeen << QVariant();
+            } else {
+                outputsSeen << out.value(r, 0);
+                if (outputColumns > 1)
+                    threads.insert(out.value(r, 1).toString());
+            }
         }
         return true;
     }
@@ -63,7 +70,7 @@ public:
             orderBroken = true;
         const fastmap::Table &out = result.output.values();
         for (int r = 0; r < result.batch.size(); ++r)
-            if (out.at(r, 0).toLongLong() != 2 * (result.batch.firstRow + r))
+            if (out.value(r, 0).toLongLong() != 2 * (result.batch.firstRow + r))
                 wrongValues = true;
         rows += result.batch.size();
         ++batches;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The engine's small parts, each testable without threads or plugins.
 #include "dataset/Dataset.h"
+#include "engine/BatchParser.h"
 #include "engine/BatchRunner.h"
 #include "engine/BatchScheduler.h"
 #include "engine/BatchSizer.h"
@@ -9,6 +10,8 @@
 #include "engine/ReorderBuffer.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QtConcurrent>
 
@@ -35,14 +38,14 @@ public:
     {
         ++calls;
         for (int r = 0; r < in.rowCount(); ++r) {
-            const qint64 x = in.at(r, 0).toLongLong();
+            const qint64 x = in.integers(0)[std::size_t(r)];
             if (x < 0)
                 throw std::runtime_error("negative " + std::to_string(x));
             if (x == 13) {
                 out.fail(r, QStringLiteral("unlucky"));
                 continue;
             }
-            out.values().set(r, 0, x + 1);
+            out.values().integers(0)[std::size_t(r)] = x + 1;
         }
     }
     mutable int calls = 0;
@@ -120,32 +123,79 @@ private slots:
     void runnerIsolatesTheElementsOfAThrowingBatch()
     {
         Picky picky;
-        Table in(1, 5);
+        Table in({ColumnType::Int64}, 5);
         const qint64 values[] = {1, -2, 13, 4, -5};
         for (int r = 0; r < 5; ++r)
-            in.set(r, 0, values[r]);
-        BatchOutput out(1, 5);
+            in.integers(0)[std::size_t(r)] = values[r];
+        BatchOutput out({ColumnType::Int64}, 5);
         BatchRunner::run(picky, in, out);
         QCOMPARE(picky.calls, 1 + 5); // the batch, then each element once; never more
         QCOMPARE(out.failedCount(), 3);
         QCOMPARE(out.error(1), QStringLiteral("negative -2"));
         QCOMPARE(out.error(2), QStringLiteral("unlucky"));
         QCOMPARE(out.error(4), QStringLiteral("negative -5"));
-        QCOMPARE(out.values().at(0, 0).toLongLong(), 2);
-        QCOMPARE(out.values().at(3, 0).toLongLong(), 5);
+        QCOMPARE(out.values().integers(0)[0], 2);
+        QCOMPARE(out.values().integers(0)[3], 5);
     }
 
     void runnerLeavesAGoodBatchAlone()
     {
         Picky picky;
-        Table in(1, 3);
+        Table in({ColumnType::Int64}, 3);
         for (int r = 0; r < 3; ++r)
-            in.set(r, 0, r);
-        BatchOutput out(1, 3);
+            in.integers(0)[std::size_t(r)] = r;
+        BatchOutput out({ColumnType::Int64}, 3);
         BatchRunner::run(picky, in, out);
         QCOMPARE(picky.calls, 1);
         QVERIFY(!out.hasFailures());
-        QCOMPARE(out.values().at(2, 0).toLongLong(), 3);
+        QCOMPARE(out.values().integers(0)[2], 3);
+    }
+
+    void runnerKeepsElementsFailedBeforeItRan()
+    {
+        Picky picky;
+        Table in({ColumnType::Int64}, 3);
+        in.integers(0)[0] = -1; // makes the batch throw, so each element runs alone
+        BatchOutput out({ColumnType::Int64}, 3);
+        out.fail(2, QStringLiteral("input 'x' is not a number: 'abc'"));
+        BatchRunner::run(picky, in, out);
+        QCOMPARE(out.failedCount(), 2);
+        QCOMPARE(out.error(0), QStringLiteral("negative -1"));
+        QCOMPARE(out.error(2), QStringLiteral("input 'x' is not a number: 'abc'"));
+        QCOMPARE(out.values().integers(0)[1], 1);
+    }
+
+    void parserConvertsProjectsAndCutsAtAMalformedRecord()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("in.csv"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("id,x\n1,2.5\n2,abc\n3,4\n4,5,6\n5,7\n");
+        file.close();
+        InputError error;
+        auto reader = Dataset::open(path, &error);
+        QVERIFY2(reader, qPrintable(error.toString()));
+        // x feeds a number input; id, as text, a second one.
+        const BatchParser parser(reader->parser(), {{1, ColumnType::Float64, QStringLiteral("x")}, {0, ColumnType::Text, QStringLiteral("id")}},
+                                 {ColumnType::Float64}, {{0, ColumnType::Text, QStringLiteral("id")}, {1, ColumnType::Text, QStringLiteral("x")}});
+        BatchScheduler scheduler(reader.get(), 10);
+        Batch batch;
+        QVERIFY(scheduler.next(100, &batch));
+        QCOMPARE(batch.size(), 5);
+        BatchOutput output;
+        const std::optional<InputError> cut = parser.parse(batch, &output);
+        QVERIFY(cut);
+        QVERIFY2(cut->toString().contains(QStringLiteral(":5")), qPrintable(cut->toString())); // line 5
+        QCOMPARE(batch.size(), 3);
+        QCOMPARE(output.rowCount(), 3);
+        QCOMPARE(batch.input.doubles(0)[0], 2.5);
+        QCOMPARE(batch.input.doubles(0)[2], 4.0);
+        QCOMPARE(batch.input.string(1, 2), QStringLiteral("3"));
+        QCOMPARE(output.failedCount(), 1);
+        QVERIFY2(output.error(1).contains(QStringLiteral("'abc'")), qPrintable(output.error(1)));
+        QCOMPARE(batch.kept.columnCount(), 2);
+        QCOMPARE(batch.kept.string(1, 1), QStringLiteral("abc"));
     }
 
     void mappingMatchesByNameExplicitlyOrTheOnlyColumn()
@@ -191,12 +241,13 @@ private slots:
         InputError error;
         auto reader = Dataset::open(QStringLiteral("range:1000"), &error);
         QVERIFY(reader);
-        BatchScheduler scheduler(reader.get(), {0}, 2);
+        BatchScheduler scheduler(reader.get(), 2);
         Batch a, b, c;
         QVERIFY(scheduler.next(10, &a));
         QVERIFY(scheduler.next(10, &b));
         QCOMPARE(b.firstRow, 10);
-        QCOMPARE(b.input.columnCount(), 0); // identity mapping: no copy
+        QCOMPARE(b.records.firstRow, 10);
+        QCOMPARE(b.input.columnCount(), 0); // parsed later, by the executor
         std::atomic<bool> gotThird{false};
         QFuture<void> third = QtConcurrent::run([&] {
             gotThird = scheduler.next(10, &c);
@@ -215,15 +266,15 @@ private slots:
     {
         InputError error;
         auto reader = Dataset::open(QStringLiteral("range:25"), &error);
-        BatchScheduler scheduler(reader.get(), {0, 0}, 100); // x fed to two inputs: a projection
+        BatchScheduler scheduler(reader.get(), 100);
         Batch batch;
         QList<Batch> out;
         while (out.size() < 3 && scheduler.next(10, &batch))
             out << batch;
         QCOMPARE(out.size(), 3);
         QCOMPARE(out[2].size(), 5);
-        QCOMPARE(out[0].input.columnCount(), 2);
-        QCOMPARE(out[0].input.at(3, 1).toLongLong(), 3);
+        QCOMPARE(out[1].records.firstRow, 10);
+        QCOMPARE(out[1].records.count, 10);
         scheduler.completed();
         scheduler.completed();
         scheduler.requeue(Batch(out[1]));
