@@ -125,7 +125,7 @@ bool JobStore::open(QString *error)
     QSqlQuery q(db);
     const char *const statements[] = {
         // Before the first table, or it cannot be chosen without a VACUUM (see SqliteSpace).
-        "PRAGMA auto_vacuum=INCREMENTAL",
+        SqliteSpace::kAutoVacuumPragma,
         "PRAGMA journal_mode=WAL",
         "PRAGMA journal_size_limit=67108864",
         "PRAGMA foreign_keys=ON",

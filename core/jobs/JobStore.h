@@ -110,6 +110,9 @@ public:
     // the store is under `limitBytes`. Running jobs and `except` are never touched. Returns the
     // jobs whose results were dropped.
     QList<JobRecord> enforceLimit(qint64 limitBytes, QString *error, const QString &except = {});
+    // Drops the stored results of every finished job last updated before `updatedBefore` (of
+    // every finished job when it is invalid). Returns the jobs whose results were dropped.
+    QList<JobRecord> pruneFinished(const QDateTime &updatedBefore, QString *error);
     // The pages in use, in bytes: what the cap is compared with.
     qint64 usedBytes() const;
     // What jobs.db and its write-ahead log take on disk.

@@ -113,6 +113,22 @@ QList<JobRecord> JobStore::enforceLimit(qint64 limitBytes, QString *error, const
     return dropped;
 }
 
+QList<JobRecord> JobStore::pruneFinished(const QDateTime &updatedBefore, QString *error)
+{
+    QList<JobRecord> dropped;
+    QStringList ids;
+    for (const JobRecord &job : jobs()) {
+        if (job.hasStoredResults() && job.storedBytes > 0 && job.currentState() != QLatin1String("running")
+            && (!updatedBefore.isValid() || job.updated < updatedBefore)) {
+            ids << job.id;
+            dropped << job;
+        }
+    }
+    if (!dropResults(ids, error))
+        return {};
+    return dropped;
+}
+
 bool JobStore::migrate(QString *error)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
@@ -123,7 +139,7 @@ bool JobStore::migrate(QString *error)
     if (version < 2 && !upgrade(db, error))
         return false;
     // Another connection busy: the space comes back at the next open that finds it idle.
-    if (SqliteSpace::autoVacuum(db) != 2 && SqliteSpace::vacuum(db))
+    if (SqliteSpace::autoVacuum(db) != 1 && SqliteSpace::vacuum(db))
         SqliteSpace::reclaim(db);
     return true;
 }
@@ -139,7 +155,7 @@ bool JobStore::upgrade(QSqlDatabase &db, QString *error)
     if (!hasErrors) {
         // Written before SDK 2: one CBOR value per output, which this build does not read. The
         // failures are kept in the new form; the outputs go (those jobs cannot be resumed by an
-        // SDK 2 plugin anyway), and the file is compacted once, turning on incremental vacuum.
+        // SDK 2 plugin anyway), and the file is compacted once, turning on auto-vacuum.
         db.transaction();
         bool ok = q.exec(QStringLiteral("ALTER TABLE batches ADD COLUMN errors BLOB"))
                   && q.exec(QStringLiteral("ALTER TABLE batches ADD COLUMN input_hash INTEGER"))

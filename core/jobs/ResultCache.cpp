@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -143,9 +144,14 @@ RowHash::Value seedOf(const QByteArray &prefix)
     return h.result();
 }
 
-CacheKey keyOf(const RowHash::Value &v)
+qint64 jobOf(const QByteArray &prefix)
 {
-    return CacheKey{qint64(v.a), qint64(v.b)};
+    return prefix.size() >= 8 ? qFromLittleEndian<qint64>(prefix.constData()) : qint64(seedOf(prefix).a);
+}
+
+CacheKey keyOf(const RowHash::Value &v, qint64 job)
+{
+    return CacheKey{qint64(v.a), qint64(v.b), job};
 }
 
 } // namespace
@@ -173,6 +179,7 @@ ResultCache::ResultCache(const QString &path, qint64 limitBytes) : m_path(path),
 
 ResultCache::~ResultCache()
 {
+    flush();
     QMutexLocker lock(&m_mutex);
     m_connections.clear();
 }
@@ -211,11 +218,13 @@ ResultCache::Connection *ResultCache::connection(QString *error) const
         return nullptr;
     }
     QSqlQuery q(c->db);
-    // Incremental auto_vacuum must be chosen before the first table exists (open() does so).
-    q.exec(QStringLiteral("PRAGMA auto_vacuum=INCREMENTAL"));
+    // Before the first table exists, or it takes a VACUUM (open() does so).
+    q.exec(QString::fromLatin1(SqliteSpace::kAutoVacuumPragma));
     q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
     q.exec(QStringLiteral("PRAGMA synchronous=NORMAL")); // a lost entry after a power cut is only a miss
     q.exec(QStringLiteral("PRAGMA journal_size_limit=67108864"));
+    q.exec(QStringLiteral("PRAGMA mmap_size=268435456")); // lookups read pages in place, not through read()
+    q.exec(QStringLiteral("PRAGMA cache_size=-32768")); // 32 MiB: a flush writes each page once, not again after a spill
     m_connections.insert(token, c);
     return c.get();
 }
@@ -231,15 +240,16 @@ bool ResultCache::open(QString *error)
     const int version = q.next() ? q.value(0).toInt() : 0;
     // Version 2: one row per element keyed by RowHash. The SHA-256-keyed CBOR entries of version 1
     // cannot be served by this build: they go, and the file is compacted once, which also turns
-    // on incremental auto_vacuum for a file made before it.
+    // on auto-vacuum for a file made before it.
     if (version < 2) {
         QMutexLocker write(&m_writeMutex);
         q.exec(QStringLiteral("DROP TABLE IF EXISTS cache"));
-        if (SqliteSpace::autoVacuum(c->db) != 2)
+        if (SqliteSpace::autoVacuum(c->db) != 1)
             SqliteSpace::vacuum(c->db);
     }
     if (!q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS results (id INTEGER PRIMARY KEY, tag INTEGER NOT NULL, "
                                "value BLOB NOT NULL, used INTEGER NOT NULL)"))
+        || !q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS jobs (job INTEGER PRIMARY KEY)"))
         || !q.exec(QStringLiteral("PRAGMA user_version=2"))) {
         *error = QStringLiteral("cannot set up the cache %1: %2").arg(m_path, q.lastError().text());
         return false;
@@ -261,19 +271,58 @@ CacheKey ResultCache::elementKey(const QByteArray &prefix, const Table &inputs, 
 {
     RowHash h(seedOf(prefix));
     h.row(inputs, row);
-    return keyOf(h.result());
+    return keyOf(h.result(), jobOf(prefix));
 }
 
 void ResultCache::elementKeys(const QByteArray &prefix, const Table &inputs, std::vector<CacheKey> *keys)
 {
     const RowHash::Value seed = seedOf(prefix);
+    const qint64 job = jobOf(prefix);
     const int rows = inputs.rowCount();
     keys->resize(std::size_t(rows));
     for (int r = 0; r < rows; ++r) {
         RowHash h(seed);
         h.row(inputs, r);
-        (*keys)[std::size_t(r)] = keyOf(h.result());
+        (*keys)[std::size_t(r)] = keyOf(h.result(), job);
     }
+}
+
+bool ResultCache::jobHasEntries(Connection *c, qint64 job)
+{
+    {
+        QMutexLocker lock(&m_pendingMutex);
+        if (const auto it = m_jobs.constFind(job); it != m_jobs.cend())
+            return *it;
+    }
+    QSqlQuery q(c->db);
+    q.prepare(QStringLiteral("SELECT 1 FROM jobs WHERE job = ?"));
+    q.addBindValue(job);
+    const bool has = q.exec() && q.next();
+    QMutexLocker lock(&m_pendingMutex);
+    m_jobs.insert(job, has); // for this instance's life: a cold job stays cold, its own entries are in memory
+    return has;
+}
+
+int ResultCache::lookupPending(const std::vector<CacheKey> &keys, Table &values, std::vector<char> *found)
+{
+    QMutexLocker lock(&m_pendingMutex);
+    if (m_pendingById.isEmpty())
+        return 0;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    int hits = 0;
+    for (std::size_t r = 0; r < keys.size(); ++r) {
+        const auto it = m_pendingById.constFind(keys[r].id);
+        if (it == m_pendingById.cend())
+            continue;
+        Pending &p = m_pending[*it];
+        p.used = now;
+        const qsizetype begin = *it == 0 ? 0 : m_pending[*it - 1].end;
+        if (p.tag == keys[r].tag && decodeRow(m_pendingValues.constData() + begin, p.end - begin, values, int(r))) {
+            (*found)[r] = 1;
+            ++hits;
+        }
+    }
+    return hits;
 }
 
 int ResultCache::lookup(const std::vector<CacheKey> &keys, const std::vector<ColumnType> &outputTypes,
@@ -284,127 +333,192 @@ int ResultCache::lookup(const std::vector<CacheKey> &keys, const std::vector<Col
     Connection *c = connection(&error);
     if (!c || keys.empty() || output->values().types() != outputTypes || output->rowCount() < int(keys.size()))
         return 0;
+    Table &values = output->values();
+    int hits = lookupPending(keys, values, found);
+    if (!jobHasEntries(c, keys.front().job))
+        return hits;
     if (!c->select) {
         c->select = std::make_unique<QSqlQuery>(c->db);
         c->select->setForwardOnly(true);
-        c->select->prepare(QStringLiteral("SELECT id, tag, value FROM results WHERE id IN (%1)")
+        c->select->prepare(QStringLiteral("SELECT id, tag, value, used FROM results WHERE id IN (%1)")
                                .arg(placeholders(kChunkRows, "?")));
     }
     // Which rows want an id; an element may appear twice in one batch.
     std::vector<std::pair<qint64, int>> wanted;
     wanted.reserve(keys.size());
     for (std::size_t r = 0; r < keys.size(); ++r)
-        wanted.emplace_back(keys[r].id, int(r));
+        if (!(*found)[r])
+            wanted.emplace_back(keys[r].id, int(r));
     std::sort(wanted.begin(), wanted.end());
-
-    Table &values = output->values();
-    int hits = 0;
-    for (std::size_t begin = 0; begin < keys.size(); begin += kChunkRows) {
-        const std::size_t end = std::min(keys.size(), begin + kChunkRows);
+    std::vector<qint64> touched;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (std::size_t begin = 0; begin < wanted.size(); begin += kChunkRows) {
+        const std::size_t end = std::min(wanted.size(), begin + kChunkRows);
         for (int i = 0; i < kChunkRows; ++i) // a short last chunk repeats its last id
-            c->select->bindValue(i, keys[std::min(begin + std::size_t(i), end - 1)].id);
+            c->select->bindValue(i, wanted[std::min(begin + std::size_t(i), end - 1)].first);
         if (!c->select->exec())
-            return hits;
+            break;
         while (c->select->next()) {
             const qint64 id = c->select->value(0).toLongLong();
             const qint64 tag = c->select->value(1).toLongLong();
             const QByteArray value = c->select->value(2).toByteArray();
-            auto range = std::equal_range(wanted.begin(), wanted.end(), std::pair<qint64, int>(id, -1),
+            // Used within the hour: not worth a write (LRU to the hour is close enough).
+            const bool stale = c->select->value(3).toLongLong() < now - kTouchAfterMs;
+            auto range = std::equal_range(wanted.begin() + qsizetype(begin), wanted.begin() + qsizetype(end),
+                                          std::pair<qint64, int>(id, -1),
                                           [](const auto &a, const auto &b) { return a.first < b.first; });
+            bool hit = false;
             for (auto it = range.first; it != range.second; ++it) {
                 const auto r = std::size_t(it->second);
-                if (r < begin || r >= end || (*found)[r] || keys[r].tag != tag)
-                    continue;
-                if (decodeRow(value.constData(), value.size(), values, int(r))) {
+                if (keys[r].tag == tag && decodeRow(value.constData(), value.size(), values, int(r))) {
                     (*found)[r] = 1;
                     ++hits;
+                    hit = true;
                 }
             }
+            if (hit && stale)
+                touched.push_back(id);
         }
         c->select->finish();
     }
-    if (hits > 0) {
-        if (!c->touch) {
-            c->touch = std::make_unique<QSqlQuery>(c->db);
-            c->touch->prepare(
-                QStringLiteral("UPDATE results SET used = ? WHERE id IN (%1)").arg(placeholders(kChunkRows, "?")));
+    if (!touched.empty()) {
+        bool full = false;
+        {
+            QMutexLocker lock(&m_pendingMutex);
+            m_touched.insert(m_touched.end(), touched.begin(), touched.end());
+            full = pendingBytes() > kPendingBytes;
         }
-        std::vector<qint64> ids;
-        for (std::size_t r = 0; r < keys.size(); ++r)
-            if ((*found)[r])
-                ids.push_back(keys[r].id);
-        const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        QMutexLocker lock(&m_writeMutex);
-        c->db.transaction();
-        for (std::size_t begin = 0; begin < ids.size(); begin += kChunkRows) {
-            const std::size_t end = std::min(ids.size(), begin + kChunkRows);
-            c->touch->bindValue(0, now);
-            for (int i = 0; i < kChunkRows; ++i)
-                c->touch->bindValue(1 + i, ids[std::min(begin + std::size_t(i), end - 1)]);
-            c->touch->exec();
-        }
-        c->db.commit();
+        if (full)
+            flush();
     }
     return hits;
 }
 
 void ResultCache::store(const std::vector<CacheKey> &keys, const BatchOutput &output, const std::vector<char> &computed)
 {
+    // Encoded outside the lock, into a buffer of this batch's own.
+    const Table &values = output.values();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    std::vector<Pending> batch;
+    QByteArray encoded;
+    const std::size_t n = std::min({keys.size(), computed.size(), std::size_t(output.rowCount())});
+    batch.reserve(n);
+    for (std::size_t r = 0; r < n; ++r) {
+        if (!computed[r] || output.failed(int(r)))
+            continue; // failures are not cached: they may be transient
+        encodeRow(encoded, values, int(r));
+        batch.push_back(Pending{keys[r].id, keys[r].tag, keys[r].job, now, encoded.size()});
+    }
+    if (batch.empty())
+        return;
+    bool full = false;
+    {
+        QMutexLocker lock(&m_pendingMutex);
+        const qsizetype base = m_pendingValues.size();
+        m_pendingValues.append(encoded);
+        for (Pending &p : batch) {
+            p.end += base;
+            m_pendingById.insert(p.id, m_pending.size());
+            m_pending.push_back(p);
+        }
+        full = pendingBytes() > kPendingBytes;
+    }
+    if (full)
+        flush();
+}
+
+qsizetype ResultCache::pendingBytes() const
+{
+    // The values, each entry with its share of the index, and the hits to touch.
+    return m_pendingValues.size() + qsizetype(m_pending.size() * (sizeof(Pending) + 32) + m_touched.size() * 8);
+}
+
+void ResultCache::flush()
+{
+    std::vector<Pending> pending;
+    QByteArray values;
+    std::vector<qint64> touched;
+    {
+        QMutexLocker lock(&m_pendingMutex);
+        if (m_pending.empty() && m_touched.empty())
+            return;
+        pending.swap(m_pending);
+        values.swap(m_pendingValues);
+        touched.swap(m_touched);
+        m_pendingById.clear();
+    }
     QString error;
     Connection *c = connection(&error);
     if (!c)
         return;
-    // Every value into one buffer first, outside the write lock.
-    const Table &values = output.values();
+    // In key order, the latest entry of each key: each page of the table is written once.
+    std::vector<std::size_t> order(pending.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return pending[a].id < pending[b].id; });
     std::vector<std::size_t> rows;
-    std::vector<qsizetype> ends;
-    QByteArray buffer;
-    const std::size_t n = std::min({keys.size(), computed.size(), std::size_t(output.rowCount())});
-    rows.reserve(n);
-    ends.reserve(n);
-    for (std::size_t r = 0; r < n; ++r) {
-        if (!computed[r] || output.failed(int(r)))
-            continue; // failures are not cached: they may be transient
-        encodeRow(buffer, values, int(r));
-        rows.push_back(r);
-        ends.push_back(buffer.size());
-    }
-    if (rows.empty())
-        return;
+    rows.reserve(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        if (i + 1 == order.size() || pending[order[i + 1]].id != pending[order[i]].id)
+            rows.push_back(order[i]);
+    QSet<qint64> jobs;
+    for (const Pending &p : pending)
+        jobs.insert(p.job);
     if (!c->insert) {
         c->insert = std::make_unique<QSqlQuery>(c->db);
         c->insert->prepare(QStringLiteral("INSERT OR REPLACE INTO results (id, tag, value, used) VALUES %1")
                                .arg(placeholders(kChunkRows, "(?,?,?,?)")));
     }
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QMutexLocker lock(&m_writeMutex);
     c->db.transaction();
     for (std::size_t begin = 0; begin < rows.size(); begin += kChunkRows) {
         const std::size_t end = std::min(rows.size(), begin + kChunkRows);
         for (int i = 0; i < kChunkRows; ++i) {
-            const std::size_t j = std::min(begin + std::size_t(i), end - 1); // a short chunk repeats its last row
-            const qsizetype from = j == 0 ? 0 : ends[j - 1];
-            const CacheKey &key = keys[rows[j]];
-            c->insert->bindValue(4 * i, key.id);
-            c->insert->bindValue(4 * i + 1, key.tag);
-            // A view into `buffer`, which outlives the statement's execution.
-            c->insert->bindValue(4 * i + 2, QByteArray::fromRawData(buffer.constData() + from, ends[j] - from));
-            c->insert->bindValue(4 * i + 3, now);
+            const std::size_t j = rows[std::min(begin + std::size_t(i), end - 1)]; // a short chunk repeats its last row
+            const qsizetype from = j == 0 ? 0 : pending[j - 1].end;
+            c->insert->bindValue(4 * i, pending[j].id);
+            c->insert->bindValue(4 * i + 1, pending[j].tag);
+            // A view into `values`, which outlives the statement's execution.
+            c->insert->bindValue(4 * i + 2, QByteArray::fromRawData(values.constData() + from, pending[j].end - from));
+            c->insert->bindValue(4 * i + 3, pending[j].used);
         }
         c->insert->exec();
+    }
+    QSqlQuery q(c->db);
+    for (const qint64 job : std::as_const(jobs)) {
+        q.prepare(QStringLiteral("INSERT OR IGNORE INTO jobs (job) VALUES (?)"));
+        q.addBindValue(job);
+        q.exec();
+    }
+    // The hits' use times, in key order too.
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+    if (!touched.empty() && !c->touch) {
+        c->touch = std::make_unique<QSqlQuery>(c->db);
+        c->touch->prepare(QStringLiteral("UPDATE results SET used = ? WHERE id IN (%1)").arg(placeholders(kChunkRows, "?")));
+    }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (std::size_t begin = 0; begin < touched.size(); begin += kChunkRows) {
+        const std::size_t end = std::min(touched.size(), begin + kChunkRows);
+        c->touch->bindValue(0, now);
+        for (int i = 0; i < kChunkRows; ++i)
+            c->touch->bindValue(1 + i, touched[std::min(begin + std::size_t(i), end - 1)]);
+        c->touch->exec();
     }
     c->db.commit();
 }
 
-qint64 ResultCache::sizeBytes() const
+qint64 ResultCache::sizeBytes()
 {
+    flush();
     QString error;
     Connection *c = connection(&error);
     return c ? SqliteSpace::usedBytes(c->db) : 0;
 }
 
-qint64 ResultCache::entries() const
+qint64 ResultCache::entries()
 {
+    flush();
     QString error;
     Connection *c = connection(&error);
     if (!c)
@@ -418,9 +532,16 @@ bool ResultCache::clear(QString *error)
     Connection *c = connection(error);
     if (!c)
         return false;
+    {
+        QMutexLocker lock(&m_pendingMutex);
+        m_pending.clear();
+        m_pendingValues.clear();
+        m_pendingById.clear();
+        m_jobs.clear();
+    }
     QMutexLocker lock(&m_writeMutex);
     QSqlQuery q(c->db);
-    if (!q.exec(QStringLiteral("DELETE FROM results"))) {
+    if (!q.exec(QStringLiteral("DELETE FROM results")) || !q.exec(QStringLiteral("DELETE FROM jobs"))) {
         *error = q.lastError().text();
         return false;
     }
@@ -430,6 +551,7 @@ bool ResultCache::clear(QString *error)
 
 void ResultCache::evict()
 {
+    flush();
     QString error;
     Connection *c = connection(&error);
     if (!c)

@@ -25,19 +25,13 @@ int SqliteSpace::autoVacuum(const QSqlDatabase &db)
 bool SqliteSpace::vacuum(const QSqlDatabase &db)
 {
     QSqlQuery q(db);
-    q.exec(QStringLiteral("PRAGMA auto_vacuum=INCREMENTAL"));
+    q.exec(QString::fromLatin1(kAutoVacuumPragma));
     return q.exec(QStringLiteral("VACUUM"));
 }
 
 void SqliteSpace::reclaim(const QSqlDatabase &db)
 {
     QSqlQuery q(db);
-    // Each step frees one page: step it to the end, or only the first page goes.
-    if (q.exec(QStringLiteral("PRAGMA incremental_vacuum")))
-        while (q.next()) {
-        }
-    q.finish();
-    // A checkpoint that cannot finish (a reader is behind) is harmless: the log is reused.
     q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
 }
 

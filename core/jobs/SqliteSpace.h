@@ -6,19 +6,23 @@
 namespace fastmap {
 
 // Giving disk space back after rows are deleted, for the job store and the cache. Both files use
-// incremental auto_vacuum rather than VACUUM after each delete: VACUUM rewrites the whole file
-// (gigabytes, to free a few megabytes), needs every other connection idle and blocks writers
-// for as long as it runs, while PRAGMA incremental_vacuum only moves the pages that were freed,
-// in an ordinary write transaction that a running job's writers wait a moment for. VACUUM is run
-// once, to turn incremental auto_vacuum on in a file that was made before it.
+// auto_vacuum=FULL rather than a VACUUM after each delete: VACUUM rewrites the whole file
+// (gigabytes, to free a few megabytes), needs every other connection idle and blocks writers for
+// as long as it runs, while auto-vacuum moves only the pages that a commit freed, within that
+// commit, so a job's batches keep being stored meanwhile. Not INCREMENTAL: its pragma frees one
+// page per sqlite3_step, and Qt's SQL API steps a statement without results only once. VACUUM is
+// run once, to turn auto-vacuum on in a file that was made before it.
 class SqliteSpace
 {
 public:
+    // Before the first table of a new file; later it takes vacuum().
+    static constexpr const char *kAutoVacuumPragma = "PRAGMA auto_vacuum=FULL";
     // 0 none, 1 full, 2 incremental.
     static int autoVacuum(const QSqlDatabase &db);
-    // Sets incremental auto_vacuum and rewrites the file. False when another connection is busy.
+    // Turns auto-vacuum on and rewrites the file. False when another connection is busy.
     static bool vacuum(const QSqlDatabase &db);
-    // Frees the pages on the free list, truncating the file, and empties the write-ahead log.
+    // Moves what the write-ahead log holds into the file, whose freed end is then cut off, and
+    // empties the log. Harmless when a reader holds the log back.
     static void reclaim(const QSqlDatabase &db);
     // The pages in use, in bytes (without the free list).
     static qint64 usedBytes(const QSqlDatabase &db);

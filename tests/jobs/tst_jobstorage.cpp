@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The job store, the result cache and the archive writer, each on its own.
+// The job store (batches, retention, the size cap, the upgrade of an SDK 1 store), the result
+// cache and the archive writer, each on its own.
 #include "jobs/ArchiveWriter.h"
+#include "jobs/DatasetFingerprint.h"
 #include "jobs/JobStore.h"
 #include "jobs/ResultCache.h"
-#include "jobs/ResultCodec.h"
 
+#include <QCborArray>
+#include <QCborValue>
+#include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QProcess>
-#include <QStandardPaths>
+#include <QRandomGenerator>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -18,15 +25,69 @@ using namespace fastmap;
 
 namespace {
 
-BatchOutput outputOf(std::initializer_list<QVariant> values, int failRow = -1)
+// One Int64 column.
+Table integers(std::initializer_list<qint64> values)
 {
-    BatchOutput out(1, int(values.size()));
+    Table t({ColumnType::Int64}, int(values.size()));
     int r = 0;
-    for (const QVariant &v : values)
-        out.values().set(r++, 0, v);
+    for (qint64 v : values)
+        t.integers(0)[std::size_t(r++)] = v;
+    return t;
+}
+
+BatchOutput numbers(std::initializer_list<double> values, int failRow = -1)
+{
+    BatchOutput out({ColumnType::Float64}, int(values.size()));
+    int r = 0;
+    for (double v : values)
+        out.values().doubles(0)[std::size_t(r++)] = v;
     if (failRow >= 0)
         out.fail(failRow, QStringLiteral("broken"));
     return out;
+}
+
+std::vector<CacheKey> keysOf(const QByteArray &prefix, const Table &inputs)
+{
+    std::vector<CacheKey> keys;
+    ResultCache::elementKeys(prefix, inputs, &keys);
+    return keys;
+}
+
+QByteArray randomBytes(int size)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    QRandomGenerator rng{quint32(size)};
+    for (char &c : bytes)
+        c = char(rng.bounded(256));
+    return bytes;
+}
+
+JobRecord job(const QString &id, const QString &state, bool keep = false)
+{
+    JobRecord j;
+    j.id = id;
+    j.state = state;
+    j.spec = QJsonObject{{"function", "math.sqrt"}, {"input", "range:10"}, {"output", "/tmp/x.csv"}, {"keepResults", keep}};
+    return j;
+}
+
+// `batches` batches of `bytes` outputs each, the second with one failure.
+void addBatches(JobStore &store, const QString &id, int batches, int bytes)
+{
+    for (int i = 0; i < batches; ++i) {
+        StoredBatch b;
+        b.sequence = i;
+        b.firstRow = i * 4;
+        b.rows = 4;
+        b.executor = QStringLiteral("local");
+        b.outputs = randomBytes(bytes + i);
+        if (i == 1) {
+            b.failures = 1;
+            b.errors = JobStore::encodeErrors(numbers({1, 2, 3, 4}, 2));
+        }
+        QString error;
+        QVERIFY2(store.appendBatch(id, b, &error), qPrintable(error));
+    }
 }
 
 // Reads an archive back with libarchive: name -> contents.
@@ -59,34 +120,12 @@ class TestJobStorage : public QObject
     QTemporaryDir m_dir;
 
 private slots:
-    void codecKeepsTypesAndFailures()
-    {
-        BatchOutput out(2, 3);
-        out.values().set(0, 0, 0.1);
-        out.values().set(0, 1, QStringLiteral("x"));
-        out.values().set(1, 0, qint64(1) << 60);
-        out.values().set(1, 1, true);
-        out.fail(2, QStringLiteral("nope"));
-        BatchOutput back;
-        QVERIFY(ResultCodec::decodeOutput(ResultCodec::encodeOutput(out), 3, 2, &back));
-        QCOMPARE(back.values().at(0, 0).typeId(), int(QMetaType::Double));
-        QCOMPARE(back.values().at(0, 0).toDouble(), 0.1);
-        QCOMPARE(back.values().at(1, 0).toLongLong(), qint64(1) << 60);
-        QCOMPARE(back.values().at(1, 1).toBool(), true);
-        QVERIFY(back.failed(2));
-        QCOMPARE(back.error(2), QStringLiteral("nope"));
-        QVERIFY(!ResultCodec::decodeOutput(ResultCodec::encodeOutput(out), 4, 2, &back)); // wrong shape refused
-    }
-
     void storeKeepsJobsAndTheirBatches()
     {
         JobStore store(m_dir.filePath(QStringLiteral("jobs.db")));
         QString error;
         QVERIFY2(store.open(&error), qPrintable(error));
-        JobRecord a;
-        a.id = QStringLiteral("20260101-000000-aaaa");
-        a.state = QStringLiteral("running");
-        a.spec = QJsonObject{{"function", "math.sqrt"}, {"input", "range:10"}, {"output", "/tmp/x.csv"}};
+        JobRecord a = job(QStringLiteral("20260101-000000-aaaa"), QStringLiteral("running"));
         QVERIFY(store.create(a, &error));
         JobRecord b = a;
         b.id = QStringLiteral("20260101-000001-bbbb");
@@ -98,7 +137,8 @@ private slots:
             batch.rows = i == 2 ? 2 : 4;
             batch.executor = QStringLiteral("local");
             batch.failures = i == 1 ? 1 : 0;
-            batch.outputs = ResultCodec::encodeOutput(BatchOutput(1, batch.rows));
+            batch.outputs = QByteArray("outputs");
+            batch.inputHash = 100 + i;
             QVERIFY(store.appendBatch(a.id, batch, &error));
         }
         qint64 storedRows = 0;
@@ -106,11 +146,17 @@ private slots:
         QCOMPARE(storedRows, 10);
         QCOMPARE(plan.value(4), 4);
         QCOMPARE(plan.value(8), 2);
+        QCOMPARE(store.inputHashes(a.id).value(8), 102);
+        QByteArray outputs;
+        QVERIFY(store.readBatchOutputs(a.id, 4, &outputs));
+        QCOMPARE(outputs, QByteArray("outputs"));
         JobRecord found;
         QVERIFY(store.find(QStringLiteral("20260101-000000"), &found, &error));
         QCOMPARE(found.id, a.id);
         QCOMPARE(found.elements, 10);
         QCOMPARE(found.failed, 1);
+        QVERIFY(found.hasStoredResults());
+        QCOMPARE(found.storedBytes, 3 * 7);
         QVERIFY(!store.find(QStringLiteral("20260101"), &found, &error)); // ambiguous
         QVERIFY(error.contains(QStringLiteral("several")));
         QVERIFY(!store.find(QStringLiteral("nope"), &found, &error));
@@ -118,10 +164,178 @@ private slots:
         QVERIFY(store.setState(a.id, QStringLiteral("completed"), QJsonObject{{"seconds", 1.5}}, &error));
         QVERIFY(store.find(a.id, &found, &error));
         QCOMPARE(found.state, QStringLiteral("completed"));
+        QVERIFY(found.isCompleted());
         QCOMPARE(found.summary.value("seconds").toDouble(), 1.5);
+
+        // A resume forgets what it computes again.
+        QVERIFY(store.truncateBatches(a.id, 4, &error));
+        QCOMPARE(store.batchPlan(a.id, &storedRows).size(), 1);
+        QCOMPARE(storedRows, 4);
         QVERIFY(store.remove(a.id, &error));
         QCOMPARE(store.jobs().size(), 1);
         QCOMPARE(store.batchPlan(a.id, &storedRows).size(), 0);
+    }
+
+    void errorsRoundTrip()
+    {
+        BatchOutput out({ColumnType::Float64}, 5);
+        out.fail(1, QStringLiteral("one"));
+        out.fail(4, QStringLiteral("four, with \"quotes\""));
+        QList<QPair<int, QString>> back;
+        QVERIFY(JobStore::decodeErrors(JobStore::encodeErrors(out), [&](int r, const QString &m) { back.append({r, m}); }));
+        QCOMPARE(back, (QList<QPair<int, QString>>{{1, "one"}, {4, "four, with \"quotes\""}}));
+        QVERIFY(JobStore::encodeErrors(BatchOutput({ColumnType::Float64}, 3)).isEmpty());
+        QVERIFY(!JobStore::decodeErrors(QByteArray("\x01", 1), [](int, const QString &) {}));
+    }
+
+    // A completed job's outputs go; its job log, errors and summary stay; the file shrinks.
+    void droppingResultsKeepsTheLogAndGivesSpaceBack()
+    {
+        JobStore store(m_dir.filePath(QStringLiteral("drop.db")));
+        QString error;
+        QVERIFY(store.open(&error));
+        const JobRecord j = job(QStringLiteral("20260102-000000-aaaa"), QStringLiteral("completed"));
+        QVERIFY(store.create(j, &error));
+        QVERIFY(store.setState(j.id, j.state, QJsonObject{{"elements", 40}}, &error));
+        addBatches(store, j.id, 10, 400 * 1024);
+        const qint64 before = store.fileBytes();
+        QVERIFY2(before > 4 * 1024 * 1024, qPrintable(QString::number(before)));
+        QVERIFY2(store.usedBytes() > 3 * 1024 * 1024, qPrintable(QString::number(store.usedBytes())));
+
+        QVERIFY2(store.dropResults({j.id}, &error), qPrintable(error));
+        JobRecord found;
+        QVERIFY(store.find(j.id, &found, &error));
+        QVERIFY(!found.hasStoredResults());
+        QVERIFY(found.resultsDropped.isValid());
+        QCOMPARE(found.storedBytes, 0);
+        QCOMPARE(found.elements, 40); // the job log
+        QCOMPARE(found.failed, 1);
+        QCOMPARE(found.summary.value("elements").toInt(), 40);
+        qint64 storedRows = -1;
+        QVERIFY(store.batchPlan(j.id, &storedRows).isEmpty());
+        QCOMPARE(storedRows, 0);
+        QByteArray outputs;
+        QVERIFY(!store.readBatchOutputs(j.id, 0, &outputs));
+        int batches = 0;
+        QStringList errors;
+        store.forEachBatch(j.id, [&](const StoredBatch &b) {
+            ++batches;
+            JobStore::decodeErrors(b.errors, [&](int r, const QString &m) { errors << QString::number(b.firstRow + r) + m; });
+            return true;
+        });
+        QCOMPARE(batches, 10);
+        QCOMPARE(errors, QStringList{"6broken"});
+        QVERIFY2(store.fileBytes() < before / 8, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(store.fileBytes())));
+        QVERIFY(store.usedBytes() < 256 * 1024);
+    }
+
+    // The cap drops the oldest finished jobs first, those that keep their results last, and
+    // never a running job.
+    void theCapPrunesTheOldestFinishedJobsFirst()
+    {
+        JobStore store(m_dir.filePath(QStringLiteral("cap.db")));
+        QString error;
+        QVERIFY(store.open(&error));
+        const QStringList ids{"20260103-000000-keep", "20260103-000001-old", "20260103-000002-mid",
+                              "20260103-000003-run", "20260103-000004-new"};
+        for (const QString &id : ids) {
+            JobRecord j = job(id, id.endsWith(QLatin1String("run")) ? QStringLiteral("running") : QStringLiteral("cancelled"),
+                              id.endsWith(QLatin1String("keep")));
+            j.spec.insert("pid", double(QCoreApplication::applicationPid())); // alive: running stays running
+            QVERIFY(store.create(j, &error));
+            addBatches(store, id, 4, 256 * 1024); // about 1 MiB each
+            QTest::qWait(5); // distinct creation times
+        }
+        const qint64 used = store.usedBytes();
+        QVERIFY(store.enforceLimit(used + 1, &error).isEmpty()); // under the cap: nothing
+        // Room for a bit more than two jobs' results: at least three must go.
+        const QList<JobRecord> dropped = store.enforceLimit(used - 2 * 1024 * 1024 - 512 * 1024, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QStringList droppedIds;
+        for (const JobRecord &j : dropped)
+            droppedIds << j.id;
+        QCOMPARE(droppedIds, (QStringList{"20260103-000001-old", "20260103-000002-mid", "20260103-000004-new"}));
+        QVERIFY(store.usedBytes() <= used - 2 * 1024 * 1024 - 512 * 1024);
+        JobRecord found;
+        QVERIFY(store.find(QStringLiteral("20260103-000003-run"), &found, &error));
+        QVERIFY(found.hasStoredResults());
+        QVERIFY(store.find(QStringLiteral("20260103-000000-keep"), &found, &error));
+        QVERIFY(found.hasStoredResults());
+        // Tighter still: the kept job goes too, the running one never; `except` is spared.
+        QVERIFY(store.enforceLimit(0, &error, QStringLiteral("20260103-000000-keep")).isEmpty());
+        QCOMPARE(store.enforceLimit(0, &error).size(), 1);
+        QVERIFY(store.find(QStringLiteral("20260103-000000-keep"), &found, &error));
+        QVERIFY(!found.hasStoredResults());
+        QVERIFY(store.find(QStringLiteral("20260103-000003-run"), &found, &error));
+        QVERIFY(found.hasStoredResults());
+    }
+
+    void pruneFinishedByAge()
+    {
+        JobStore store(m_dir.filePath(QStringLiteral("age.db")));
+        QString error;
+        QVERIFY(store.open(&error));
+        for (const char *id : {"20260104-000000-aaaa", "20260104-000001-bbbb"}) {
+            QVERIFY(store.create(job(QLatin1String(id), QStringLiteral("completed")), &error));
+            addBatches(store, QLatin1String(id), 2, 1000);
+        }
+        QVERIFY(store.pruneFinished(QDateTime::currentDateTime().addDays(-1), &error).isEmpty());
+        QCOMPARE(store.pruneFinished(QDateTime(), &error).size(), 2);
+        QVERIFY(store.pruneFinished(QDateTime(), &error).isEmpty()); // nothing left to drop
+    }
+
+    // A store written before SDK 2: its failures survive in the new form, its per-value CBOR
+    // outputs go, and auto-vacuum is on afterwards.
+    void anSdk1StoreIsUpgraded()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("sdk1.db"));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("sdk1"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec("CREATE TABLE jobs (id TEXT PRIMARY KEY, created INTEGER NOT NULL, updated INTEGER NOT NULL, "
+                           "state TEXT NOT NULL, spec TEXT NOT NULL, summary TEXT NOT NULL DEFAULT '{}')"));
+            QVERIFY(q.exec("CREATE TABLE batches (job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE, "
+                           "seq INTEGER NOT NULL, first_row INTEGER NOT NULL, rows INTEGER NOT NULL, executor TEXT NOT NULL, "
+                           "start_ns INTEGER NOT NULL, duration_ns INTEGER NOT NULL, bytes_in INTEGER NOT NULL, "
+                           "bytes_out INTEGER NOT NULL, failures INTEGER NOT NULL, outputs BLOB NOT NULL, "
+                           "PRIMARY KEY (job_id, first_row))"));
+            QVERIFY(q.exec("INSERT INTO jobs VALUES ('old', 1, 1, 'completed', '{}', '{}')"));
+            const QByteArray old = QCborValue(QCborArray{QCborArray{QCborArray{1.5}, QCborValue(QCborValue::Null)},
+                                                         QCborArray{QCborArray{1, QStringLiteral("it broke")}}})
+                                       .toCbor();
+            q.prepare("INSERT INTO batches VALUES ('old', 0, 0, 2, 'local', 0, 0, 9, 9, 1, ?)");
+            q.addBindValue(old);
+            QVERIFY(q.exec());
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("sdk1"));
+        JobStore store(path);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        JobRecord found;
+        QVERIFY(store.find(QStringLiteral("old"), &found, &error));
+        QVERIFY(!found.hasStoredResults());
+        QCOMPARE(found.elements, 2);
+        QStringList errors;
+        store.forEachBatch(found.id, [&](const StoredBatch &b) {
+            JobStore::decodeErrors(b.errors, [&](int r, const QString &m) { errors << QString::number(r) + m; });
+            return true;
+        });
+        QCOMPARE(errors, QStringList{"1it broke"});
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec("PRAGMA auto_vacuum") && q.next());
+            QCOMPARE(q.value(0).toInt(), 1); // full: a drop gives its space back at once
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("check"));
+        JobStore again(path); // opening an upgraded store changes nothing
+        QVERIFY(again.open(&error));
+        QVERIFY(again.find(QStringLiteral("old"), &found, &error));
+        QCOMPARE(found.failed, 1);
     }
 
     void cacheHitsMissesAndRefresh()
@@ -130,61 +344,252 @@ private slots:
         QString error;
         QVERIFY2(cache.open(&error), qPrintable(error));
         const QByteArray prefix = ResultCache::keyPrefix("f.g", "1.0.0", "abc", {{"n", 3}});
-        const QVariant inputs[] = {QVariant(qint64(1)), QVariant(qint64(2)), QVariant(qint64(3))};
-        std::vector<QByteArray> keys;
-        for (const QVariant &v : inputs)
-            keys.push_back(ResultCache::elementKey(prefix, &v, 1));
-        BatchOutput computed = outputOf({10, 20, 30}, 2); // the third failed
-        cache.store(keys, computed, {1, 1, 1});
-        BatchOutput out(1, 3);
+        QCOMPARE(prefix.size(), 32); // hashed once per job
+        const Table inputs = integers({1, 2, 3});
+        const std::vector<CacheKey> keys = keysOf(prefix, inputs);
+        for (int r = 0; r < 3; ++r) { // row by row, the same keys
+            QCOMPARE(ResultCache::elementKey(prefix, inputs, r).id, keys[std::size_t(r)].id);
+            QCOMPARE(ResultCache::elementKey(prefix, inputs, r).tag, keys[std::size_t(r)].tag);
+        }
+        const std::vector<ColumnType> types{ColumnType::Float64};
+        cache.store(keys, numbers({10, 20, 30}, 2), {1, 1, 1}); // the third failed
+        BatchOutput out(types, 3);
         std::vector<char> found;
-        QCOMPARE(cache.lookup(keys, 1, &out, &found), 2);
+        QCOMPARE(cache.lookup(keys, types, &out, &found), 2);
         QCOMPARE(found, (std::vector<char>{1, 1, 0})); // failures are not cached
-        QCOMPARE(out.values().at(1, 0).toInt(), 20);
+        QCOMPARE(out.values().doubles(0)[1], 20.0);
         QCOMPARE(cache.entries(), 2);
 
         // Another plugin build, version or parameter: a different key, so a miss.
         for (const QByteArray &other : {ResultCache::keyPrefix("f.g", "1.0.0", "abd", {{"n", 3}}),
                                         ResultCache::keyPrefix("f.g", "1.0.1", "abc", {{"n", 3}}),
                                         ResultCache::keyPrefix("f.g", "1.0.0", "abc", {{"n", 4}})}) {
-            const std::vector<QByteArray> otherKeys{ResultCache::elementKey(other, &inputs[0], 1)};
-            BatchOutput miss(1, 1);
-            QCOMPARE(cache.lookup(otherKeys, 1, &miss, &found), 0);
+            BatchOutput miss(types, 3);
+            QCOMPARE(cache.lookup(keysOf(other, inputs), types, &miss, &found), 0);
         }
         // Parameters in another order are the same parameters.
         QCOMPARE(ResultCache::keyPrefix("f", "1", "h", {{"a", 1}, {"b", 2}}), ResultCache::keyPrefix("f", "1", "h", {{"b", 2}, {"a", 1}}));
+        // Other output types than stored: refused, not misread.
+        BatchOutput wrongTypes({ColumnType::Int64}, 3);
+        QCOMPARE(cache.lookup(keys, {ColumnType::Int64}, &wrongTypes, &found), 0);
 
         // Refresh overwrites.
-        cache.store(keys, outputOf({11, 21, 31}), {1, 1, 1});
-        QCOMPARE(cache.lookup(keys, 1, &out, &found), 3);
-        QCOMPARE(out.values().at(0, 0).toInt(), 11);
+        cache.store(keys, numbers({11, 21, 31}), {1, 1, 1});
+        QCOMPARE(cache.lookup(keys, types, &out, &found), 3);
+        QCOMPARE(out.values().doubles(0)[0], 11.0);
         QVERIFY(cache.sizeBytes() > 0);
         QVERIFY(cache.clear(&error));
         QCOMPARE(cache.entries(), 0);
     }
 
+    // Every input and output type, nulls, a repeated element, more rows than one statement takes.
+    void cacheKeepsEveryTypeOverManyChunks()
+    {
+        ResultCache cache(m_dir.filePath(QStringLiteral("types.db")));
+        QString error;
+        QVERIFY(cache.open(&error));
+        const int rows = 3 * ResultCache::kChunkRows + 17;
+        Table inputs({ColumnType::Float64, ColumnType::Text, ColumnType::Bool}, rows);
+        const std::vector<ColumnType> types{ColumnType::Float64, ColumnType::Int64, ColumnType::Bool, ColumnType::Text};
+        BatchOutput computed(types, rows);
+        for (int r = 0; r < rows; ++r) {
+            const auto i = std::size_t(r);
+            inputs.doubles(0)[i] = r % 100 == 7 ? 3.5 : r * 0.25; // a repeated element now and then
+            inputs.setText(1, r, r % 100 == 7 ? QStringLiteral("same") : QString::number(r));
+            inputs.bools(2)[i] = r % 2;
+            computed.values().doubles(0)[i] = r * 1.5;
+            computed.values().integers(1)[i] = -qint64(r) << 40;
+            computed.values().bools(2)[i] = r % 3 == 0;
+            computed.values().setText(3, r, QStringLiteral("été %1").arg(r));
+            if (r % 10 == 3)
+                computed.values().setNull(3, r);
+        }
+        const QByteArray prefix = ResultCache::keyPrefix("f", "1", "h", {});
+        const std::vector<CacheKey> keys = keysOf(prefix, inputs);
+        std::vector<char> all(std::size_t(rows), 1);
+        std::vector<char> half(std::size_t(rows), 0);
+        for (int r = 0; r < rows; r += 2)
+            half[std::size_t(r)] = 1;
+        cache.store(keys, computed, half);
+        BatchOutput out(types, rows);
+        std::vector<char> found;
+        const int hits = cache.lookup(keys, types, &out, &found);
+        QVERIFY2(hits >= rows / 2 && hits < rows, qPrintable(QString::number(hits)));
+        for (int r = 0; r < rows; ++r) {
+            if (!found[std::size_t(r)]) {
+                QVERIFY2(r % 2 == 1, qPrintable(QString::number(r)));
+                continue;
+            }
+            if (r % 100 == 7)
+                continue; // a repeated element: any of its rows' outputs
+            QCOMPARE(out.values().doubles(0)[std::size_t(r)], r * 1.5);
+            QCOMPARE(out.values().integers(1)[std::size_t(r)], -qint64(r) << 40);
+            QCOMPARE(out.values().bools(2)[std::size_t(r)] != 0, r % 3 == 0);
+            QCOMPARE(out.values().isNull(3, r), r % 10 == 3);
+            if (r % 10 != 3)
+                QCOMPARE(out.values().string(3, r), QStringLiteral("été %1").arg(r));
+        }
+        cache.store(keys, computed, all);
+        BatchOutput again(types, rows);
+        QCOMPARE(cache.lookup(keys, types, &again, &found), rows);
+
+        // The next run reads them from the file, a chunk of keys per statement.
+        cache.flush();
+        ResultCache next(cache.path());
+        QVERIFY(next.open(&error));
+        BatchOutput fromFile(types, rows);
+        QCOMPARE(next.lookup(keys, types, &fromFile, &found), rows);
+        for (int r = 0; r < rows; r += 37) {
+            if (r % 100 == 7)
+                continue;
+            QCOMPARE(fromFile.values().doubles(0)[std::size_t(r)], r * 1.5);
+            QCOMPARE(fromFile.values().isNull(3, r), r % 10 == 3);
+            if (r % 10 != 3)
+                QCOMPARE(fromFile.values().string(3, r), QStringLiteral("été %1").arg(r));
+        }
+    }
+
+    // A run of a job the cache has never seen looks only at what it stored itself; the next run
+    // of the same job finds it all.
+    void aColdJobLooksOnlyInMemory()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("cold.db"));
+        const QByteArray prefix = ResultCache::keyPrefix("f.cold", "1", "h", {});
+        const std::vector<ColumnType> types{ColumnType::Float64};
+        const Table first = integers({1, 2, 3});
+        QString error;
+        {
+            ResultCache run(path);
+            QVERIFY(run.open(&error));
+            BatchOutput out(types, 3);
+            std::vector<char> found;
+            QCOMPARE(run.lookup(keysOf(prefix, first), types, &out, &found), 0);
+            run.store(keysOf(prefix, first), numbers({1, 2, 3}), {1, 1, 1});
+            run.flush();
+            QCOMPARE(run.lookup(keysOf(prefix, first), types, &out, &found), 0); // in the file, not looked for
+            run.store(keysOf(prefix, integers({4})), numbers({4}), {1});
+            BatchOutput one(types, 1);
+            QCOMPARE(run.lookup(keysOf(prefix, integers({4})), types, &one, &found), 1); // in memory
+            QCOMPARE(one.values().doubles(0)[0], 4.0);
+        } // written on destruction
+        ResultCache next(path);
+        QVERIFY(next.open(&error));
+        BatchOutput out(types, 4);
+        std::vector<char> found;
+        QCOMPARE(next.lookup(keysOf(prefix, integers({1, 2, 3, 4})), types, &out, &found), 4);
+    }
+
+    // Values that look alike are other elements: 0 and -0, 0 and null, "ab"+"c" and "a"+"bc".
+    void keysTellLookAlikesApart()
+    {
+        const QByteArray prefix = ResultCache::keyPrefix("f", "1", "h", {});
+        Table numbers({ColumnType::Float64}, 3);
+        numbers.doubles(0)[1] = -0.0;
+        numbers.setNull(0, 2);
+        const std::vector<CacheKey> k = keysOf(prefix, numbers);
+        QVERIFY(k[0].id != k[1].id && k[0].id != k[2].id && k[1].id != k[2].id);
+        Table texts({ColumnType::Text, ColumnType::Text}, 2);
+        texts.setText(0, 0, std::string_view("ab"));
+        texts.setText(1, 0, std::string_view("c"));
+        texts.setText(0, 1, std::string_view("a"));
+        texts.setText(1, 1, std::string_view("bc"));
+        const std::vector<CacheKey> t = keysOf(prefix, texts);
+        QVERIFY(t[0].id != t[1].id);
+        // The same values in a table of the same types with another buffer layout: the same key.
+        Table copy({ColumnType::Text, ColumnType::Text}, 1);
+        copy.setText(1, 0, std::string_view("c"));
+        copy.setText(0, 0, std::string_view("ab"));
+        QCOMPARE(keysOf(prefix, copy)[0].id, t[0].id);
+        QCOMPARE(keysOf(prefix, copy)[0].tag, t[0].tag);
+    }
+
     void cacheEvictsTheLeastRecentlyUsed()
     {
-        ResultCache cache(m_dir.filePath(QStringLiteral("small.db")), 2000);
+        const qint64 limit = 256 * 1024;
+        ResultCache cache(m_dir.filePath(QStringLiteral("small.db")), limit);
         QString error;
         QVERIFY(cache.open(&error));
         const QByteArray prefix = ResultCache::keyPrefix("f.g", "1", "h", {});
-        std::vector<QByteArray> all;
-        for (int i = 0; i < 40; ++i) {
-            const QVariant v = QVariant::fromValue(qint64(i));
-            const std::vector<QByteArray> key{ResultCache::elementKey(prefix, &v, 1)};
-            cache.store(key, outputOf({QString(40, QLatin1Char('x'))}), {1});
-            all.push_back(key[0]);
+        const std::vector<ColumnType> types{ColumnType::Text};
+        std::vector<CacheKey> all;
+        for (int i = 0; i < 40; ++i) { // 40 batches of 50 elements of 400 bytes: about 800 KiB
+            Table inputs({ColumnType::Int64}, 50);
+            BatchOutput out(types, 50);
+            for (int r = 0; r < 50; ++r) {
+                inputs.integers(0)[std::size_t(r)] = i * 50 + r;
+                out.values().setText(0, r, std::string(400, 'x'));
+            }
+            const std::vector<CacheKey> keys = keysOf(prefix, inputs);
+            cache.store(keys, out, std::vector<char>(50, 1));
+            all.push_back(keys[0]);
             QTest::qWait(2); // distinct use times
         }
-        BatchOutput out(1, 1);
+        BatchOutput out(types, 1);
         std::vector<char> found;
-        QCOMPARE(cache.lookup({all.front()}, 1, &out, &found), 1); // the oldest is now the most recent
+        QCOMPARE(cache.lookup({all.front()}, types, &out, &found), 1); // the oldest is now the most recent
+        QVERIFY(cache.sizeBytes() > limit);
         cache.evict();
-        QVERIFY2(cache.sizeBytes() <= 2000, qPrintable(QString::number(cache.sizeBytes())));
-        QCOMPARE(cache.lookup({all.front()}, 1, &out, &found), 1);
-        QCOMPARE(cache.lookup({all[1]}, 1, &out, &found), 0);
-        QCOMPARE(cache.lookup({all.back()}, 1, &out, &found), 1);
+        QVERIFY2(cache.sizeBytes() <= limit, qPrintable(QString::number(cache.sizeBytes())));
+        ResultCache next(cache.path(), limit); // the next run
+        QVERIFY(next.open(&error));
+        QCOMPARE(next.lookup({all.front()}, types, &out, &found), 1);
+        QCOMPARE(next.lookup({all[1]}, types, &out, &found), 0);
+        QCOMPARE(next.lookup({all.back()}, types, &out, &found), 1);
+        QVERIFY2(QFileInfo(cache.path()).size() < 2 * limit, qPrintable(QString::number(QFileInfo(cache.path()).size()))); // the space went back to the file system
+    }
+
+    // Size and sampled blocks, without reading the whole file: what a change there looks like,
+    // and the edit in between that it cannot see (JobRecorder's batch hashes catch that on resume).
+    void theFingerprintSamplesBlocks()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("big.csv"));
+        const qint64 size = 3 * 1024 * 1024 + 123;
+        const auto write = [&](const QByteArray &bytes) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QCOMPARE(f.write(bytes), bytes.size());
+        };
+        const QByteArray original = randomBytes(int(size));
+        write(original);
+        DatasetFingerprint base;
+        QString error;
+        QVERIFY2(DatasetFingerprint::of(path, &base, &error), qPrintable(error));
+        QCOMPARE(base.size, size);
+        QVERIFY(base.sha256.isEmpty());
+        QCOMPARE(base.sampleSha256.size(), 64);
+        QVERIFY(base.modified > 0);
+        QCOMPARE(DatasetFingerprint::fromJson(base.toJson()).differenceFrom(base), QString());
+
+        const auto changedAt = [&](qint64 offset) {
+            QByteArray bytes = original;
+            bytes[offset] = char(bytes[offset] ^ 1);
+            write(bytes);
+            DatasetFingerprint now;
+            QString e;
+            return DatasetFingerprint::of(path, &now, &e) ? now.differenceFrom(base) : e;
+        };
+        QVERIFY(changedAt(10).contains(QStringLiteral("content changed")));
+        QVERIFY(changedAt(size - 10).contains(QStringLiteral("content changed")));
+        const qint64 inner = size - 2 * DatasetFingerprint::kEdgeBytes;
+        const qint64 block = DatasetFingerprint::kEdgeBytes
+                             + (inner - DatasetFingerprint::kInnerBlockBytes) * 5 / (DatasetFingerprint::kInnerBlocks + 1);
+        QVERIFY(changedAt(block + 100).contains(QStringLiteral("content changed")));
+        QCOMPARE(changedAt(block + DatasetFingerprint::kInnerBlockBytes + 100), QString()); // between blocks
+        write(original + "1\n");
+        DatasetFingerprint appended;
+        QVERIFY(DatasetFingerprint::of(path, &appended, &error));
+        QVERIFY(appended.differenceFrom(base).contains(QStringLiteral("size changed")));
+
+        // A small file is hashed whole: an edit anywhere shows.
+        const QString small = m_dir.filePath(QStringLiteral("small.csv"));
+        QFile f(small);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(original.left(500000));
+        f.close();
+        DatasetFingerprint whole;
+        QVERIFY(DatasetFingerprint::of(small, &whole, &error));
+        QCOMPARE(whole.sha256, QString::fromLatin1(QCryptographicHash::hash(original.left(500000), QCryptographicHash::Sha256).toHex()));
+        QVERIFY(!DatasetFingerprint::of(m_dir.filePath(QStringLiteral("missing.csv")), &whole, &error));
     }
 
     void archivesReadBack_data()
