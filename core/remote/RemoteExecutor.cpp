@@ -1,21 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "remote/RemoteExecutor.h"
 
+#include "engine/BatchParser.h"
+#include "engine/BatchRunner.h"
 #include "engine/BatchScheduler.h"
 #include "engine/ReorderBuffer.h"
 #include "engine/ResultSink.h"
 #include "remote/SpendingMeter.h"
 #include "remote/WorkerEndpoint.h"
 
-#include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QSslCertificate>
-#include <QSslConfiguration>
+#include <QThreadPool>
 
 #include <algorithm>
 #include <cmath>
@@ -23,6 +20,10 @@
 namespace fastmap {
 
 namespace {
+
+// QNetworkAccessManager runs at most this many requests to one host at once (Qt 6.4 has no
+// setting for it); the others would wait in it rather than on the worker.
+constexpr int kConnectionsPerManager = 6;
 
 QString stateName(RemoteExecutor::State state)
 {
@@ -52,10 +53,27 @@ QString describeReply(QNetworkReply *reply)
     return reply->errorString();
 }
 
+// The worker's outputs with the client's own failures first: its conversion messages win.
+BatchOutput withInputFailures(BatchOutput &&remote, const std::vector<std::pair<int, QString>> &inputFailures,
+                              const std::vector<ColumnType> &types)
+{
+    if (inputFailures.empty())
+        return std::move(remote);
+    BatchOutput merged(types, 0);
+    merged.values() = std::move(remote.values());
+    for (const auto &[row, message] : inputFailures)
+        merged.fail(row, message);
+    for (int r = 0; remote.hasFailures() && r < merged.rowCount(); ++r)
+        if (remote.failed(r))
+            merged.fail(r, remote.error(r));
+    return merged;
+}
+
 } // namespace
 
-RemoteExecutor::RemoteExecutor(const QUrl &url, RemoteJobContext *context, QObject *parent)
-    : QObject(parent), m_url(url), m_context(context), m_pullTimer(this), m_backoffTimer(this)
+RemoteExecutor::RemoteExecutor(const QUrl &url, RemoteJobContext *context, QThreadPool *codecPool, QObject *parent)
+    : QObject(parent), m_url(url), m_context(context),
+      m_codecPool(codecPool ? codecPool : QThreadPool::globalInstance()), m_pullTimer(this), m_backoffTimer(this)
 {
     // The timers are children so that moveToThread() takes them along to the network thread.
     m_probe.url = url.toString();
@@ -81,7 +99,7 @@ RemoteExecutor::State RemoteExecutor::state() const
 bool RemoteExecutor::isFinished() const
 {
     QMutexLocker lock(&m_mutex);
-    return (m_state == State::Retired || m_state == State::Gone) && m_inFlightCount.load() == 0;
+    return (m_state == State::Retired || m_state == State::Gone) && m_held.load() == 0;
 }
 
 WorkerProbe RemoteExecutor::probeResult() const
@@ -106,112 +124,6 @@ void RemoteExecutor::setState(State state, const QString &error)
             m_stats.lastError = error;
     }
     emit stateChanged();
-}
-
-void RemoteExecutor::applyTls(QNetworkRequest &request) const
-{
-    if (m_context->caCertificatesFile.isEmpty() || m_url.scheme() != QLatin1String("https"))
-        return;
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    QList<QSslCertificate> cas = tls.caCertificates();
-    cas << QSslCertificate::fromPath(m_context->caCertificatesFile);
-    tls.setCaCertificates(cas);
-    request.setSslConfiguration(tls);
-}
-
-QNetworkReply *RemoteExecutor::get(const QString &path, bool authorised)
-{
-    QNetworkRequest request(WorkerEndpoint::resolve(m_url, path));
-    request.setTransferTimeout(5000);
-    if (authorised)
-        request.setRawHeader("Authorization", "Bearer " + m_context->token);
-    applyTls(request);
-    return m_network->get(request);
-}
-
-void RemoteExecutor::probe()
-{
-    if (!m_network) {
-        m_network = new QNetworkAccessManager(this);
-        m_network->setAutoDeleteReplies(true);
-    }
-    setState(State::Probing);
-    auto *timer = new QElapsedTimer;
-    timer->start();
-    QNetworkReply *health = get(QStringLiteral("/v1/health"), false);
-    connect(health, &QNetworkReply::finished, this, [this, health, timer] {
-        const double rtt = timer->nsecsElapsed() * 1e-9;
-        delete timer;
-        if (health->error() != QNetworkReply::NoError) {
-            finishProbe(false, QStringLiteral("health check failed: %1").arg(describeReply(health)));
-            return;
-        }
-        const QJsonObject h = QJsonDocument::fromJson(health->readAll()).object();
-        if (h.value("status").toString() != QLatin1String("ok")) {
-            finishProbe(false, QStringLiteral("not ready (status \"%1\")").arg(h.value("status").toString()));
-            return;
-        }
-        {
-            QMutexLocker lock(&m_mutex);
-            m_probe.rttSeconds = rtt;
-            m_stats.rttSeconds = rtt;
-            m_probe.threads = std::clamp(h.value("threads").toInt(1), 1, 256);
-            m_probe.pricePerVcpuHour = h.value("pricePerVcpuHour").toDouble(0);
-        }
-        auto *catalogTimer = new QElapsedTimer;
-        catalogTimer->start();
-        QNetworkReply *functions = get(QStringLiteral("/v1/functions"), true);
-        connect(functions, &QNetworkReply::finished, this, [this, functions, catalogTimer] {
-            const double elapsed = catalogTimer->nsecsElapsed() * 1e-9;
-            delete catalogTimer;
-            if (functions->error() != QNetworkReply::NoError) {
-                finishProbe(false, QStringLiteral("cannot list its functions: %1").arg(describeReply(functions)));
-                return;
-            }
-            const QByteArray body = functions->readAll();
-            const QJsonObject catalog = QJsonDocument::fromJson(body).object();
-            const BatchRequest &want = m_context->requestTemplate;
-            QJsonObject match;
-            for (const QJsonValue &f : catalog.value("functions").toArray())
-                if (f.toObject().value("id").toString() == want.functionId)
-                    match = f.toObject();
-            if (match.isEmpty()) {
-                finishProbe(false, QStringLiteral("it does not have the function %1").arg(want.functionId));
-                return;
-            }
-            if (match.value("version").toString() != want.functionVersion) {
-                finishProbe(false, QStringLiteral("it has %1 version %2, this machine has %3")
-                                       .arg(want.functionId, match.value("version").toString(), want.functionVersion));
-                return;
-            }
-            if (match.value("sha256").toString() != want.pluginSha256) {
-                finishProbe(false, QStringLiteral("its build of %1 differs from this machine's (plugin SHA-256 %2… here, %3… there)")
-                                       .arg(want.functionId, want.pluginSha256.left(12), match.value("sha256").toString().left(12)));
-                return;
-            }
-            {
-                QMutexLocker lock(&m_mutex);
-                const double transfer = elapsed - m_probe.rttSeconds;
-                // Too small a body to time a link; the cost model then assumes a typical one.
-                m_probe.bytesPerSecond = body.size() > 64 * 1024 && transfer > 0.001 ? body.size() / transfer : 0;
-                if (catalog.contains("creditsLeft"))
-                    m_probe.creditsLeft = catalog.value("creditsLeft").toDouble(-1);
-            }
-            finishProbe(true, {});
-        });
-    });
-}
-
-void RemoteExecutor::finishProbe(bool usable, const QString &reason)
-{
-    {
-        QMutexLocker lock(&m_mutex);
-        m_probe.usable = usable;
-        m_probe.reason = reason;
-        m_slots = std::max(1, m_probe.threads);
-    }
-    setState(usable ? State::Ready : State::Gone, reason);
-    emit probeFinished();
 }
 
 void RemoteExecutor::activate()
@@ -249,6 +161,7 @@ void RemoteExecutor::retire(const QString &reason)
 
 void RemoteExecutor::shutdown()
 {
+    m_shutDown = true;
     m_pullTimer.stop();
     m_backoffTimer.stop();
     const auto replies = m_inFlight.keys();
@@ -257,9 +170,32 @@ void RemoteExecutor::shutdown()
         reply->abort();
     }
     m_inFlight.clear();
-    m_inFlightCount = 0;
+    m_networkLoad.clear();
+    {
+        // What the codec pool still does for this executor finishes first; what it posted back
+        // is dropped with the executor.
+        QMutexLocker lock(&m_tasksMutex);
+        while (m_tasks > 0)
+            m_tasksDone.wait(&m_tasksMutex);
+    }
+    m_preparing = 0;
+    m_held = 0;
     const State s = state();
     setState(s == State::Gone ? State::Gone : State::Retired);
+}
+
+void RemoteExecutor::runTask(std::function<void()> task)
+{
+    {
+        QMutexLocker lock(&m_tasksMutex);
+        ++m_tasks;
+    }
+    m_codecPool->start([this, task = std::move(task)] {
+        task();
+        QMutexLocker lock(&m_tasksMutex);
+        if (--m_tasks == 0)
+            m_tasksDone.wakeAll();
+    });
 }
 
 void RemoteExecutor::pull()
@@ -268,121 +204,214 @@ void RemoteExecutor::pull()
         m_pullTimer.stop();
         return;
     }
-    while (m_inFlight.size() < m_slots) {
+    while (int(m_inFlight.size()) + m_preparing < m_slots) {
         if (!m_context->spending->allows(probeResult().pricePerVcpuHour)) {
             retire(QStringLiteral("the spending cap of $%1 is reached").arg(m_context->spending->cap(), 0, 'f', 2));
             return;
         }
-        Batch batch;
-        const BatchScheduler::Pull pulled = m_context->scheduler->tryNext(m_sizer->nextSize(), &batch);
-        if (pulled == BatchScheduler::Pull::Batch) {
-            send(std::move(batch));
-            continue;
+        auto job = std::make_shared<Job>();
+        const BatchScheduler::Pull pulled = m_context->scheduler->tryNext(m_sizer->nextSize(), &job->batch);
+        if (pulled != BatchScheduler::Pull::Batch) {
+            if (pulled == BatchScheduler::Pull::Done && m_inFlight.isEmpty() && m_preparing == 0)
+                m_pullTimer.stop();
+            return;
         }
-        if (pulled == BatchScheduler::Pull::Done && m_inFlight.isEmpty())
-            m_pullTimer.stop();
-        return;
+        ++m_preparing;
+        ++m_held;
+        runTask([this, job] {
+            if (prepare(*job))
+                post([this, job] { onPrepared(job); });
+            else
+                post([this] {
+                    --m_preparing;
+                    if (state() == State::Active)
+                        pull();
+                });
+        });
     }
 }
 
-void RemoteExecutor::send(Batch &&batch)
+bool RemoteExecutor::prepare(Job &job)
 {
+    Q_ASSERT(m_context->parser);
+    BatchOutput parsed;
+    const std::optional<InputError> inputError = m_context->parser->parse(job.batch, &parsed);
+    if (inputError) {
+        // The job stops at this record: the rows before it are computed here, like a local
+        // batch, rather than sent and retried (a retry elsewhere would lose the error).
+        BatchResult result;
+        result.batch = std::move(job.batch);
+        result.output = std::move(parsed);
+        result.inputError = inputError;
+        result.startNs = m_context->clock->nsecsElapsed();
+        if (m_context->function && result.batch.size() > 0)
+            BatchRunner::run(*m_context->function, result.batch.input, result.output);
+        else
+            for (int r = 0; r < result.batch.size(); ++r)
+                result.output.fail(r, QStringLiteral("not computed: the input is malformed after this row"));
+        result.durationNs = m_context->clock->nsecsElapsed() - result.startNs;
+        handOver(std::move(result));
+        return false;
+    }
+    for (int r = 0; parsed.hasFailures() && r < parsed.rowCount(); ++r) {
+        if (parsed.failed(r))
+            job.inputFailures.emplace_back(r, parsed.error(r));
+    }
     BatchRequest request = m_context->requestTemplate;
-    request.firstRow = batch.firstRow;
-    request.rows = batch.functionInput();
+    request.firstRow = job.batch.firstRow;
+    request.inputs = std::move(job.batch.input); // the records stay, should the batch go round again
+    for (const auto &failure : job.inputFailures)
+        request.failedRows.push_back(failure.first);
+    job.body = BatchCodec::encodeRequest(request);
+    return true;
+}
+
+void RemoteExecutor::onPrepared(const JobPtr &job)
+{
+    --m_preparing;
+    if (m_shutDown)
+        return;
+    const State s = state();
+    if (s == State::Active || s == State::Retired) // a retired executor finishes what it took
+        send(job);
+    else
+        giveBack(job); // backing off or gone: another executor takes it
+    if (s == State::Active)
+        pull();
+}
+
+void RemoteExecutor::send(const JobPtr &job)
+{
     QNetworkRequest http(WorkerEndpoint::resolve(m_url, QStringLiteral("/v1/batches")));
     http.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/cbor"));
     http.setRawHeader("Authorization", "Bearer " + m_context->token);
     http.setTransferTimeout(int(m_context->requestTimeoutSeconds * 1000));
     applyTls(http);
-    QNetworkReply *reply = m_network->post(http, BatchCodec::encodeRequest(request));
-    m_inFlight.insert(reply, InFlight{std::move(batch), m_context->clock->nsecsElapsed()});
-    m_inFlightCount = int(m_inFlight.size());
+    QNetworkAccessManager *network = spareNetwork();
+    ++m_networkLoad[network];
+    QNetworkReply *reply = network->post(http, job->body);
+    job->body.clear();
+    job->startNs = m_context->clock->nsecsElapsed();
+    m_inFlight.insert(reply, job);
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onBatchReply(reply); });
+}
+
+QNetworkAccessManager *RemoteExecutor::spareNetwork()
+{
+    for (auto it = m_networkLoad.cbegin(); it != m_networkLoad.cend(); ++it)
+        if (it.value() < kConnectionsPerManager)
+            return it.key();
+    QNetworkAccessManager *network = m_networkLoad.contains(m_network) ? new QNetworkAccessManager(this) : m_network;
+    network->setAutoDeleteReplies(true);
+    m_networkLoad.insert(network, 0);
+    return network;
 }
 
 void RemoteExecutor::onBatchReply(QNetworkReply *reply)
 {
-    auto it = m_inFlight.find(reply);
+    const auto it = m_inFlight.find(reply);
     if (it == m_inFlight.end())
         return;
-    InFlight flight = std::move(it.value());
+    const JobPtr job = it.value();
     m_inFlight.erase(it);
-    m_inFlightCount = int(m_inFlight.size());
+    --m_networkLoad[reply->manager()];
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (reply->error() != QNetworkReply::NoError || status != 200) {
         const QString message = describeReply(reply);
         if (status == 503) {
             const double retryAfter = reply->rawHeader("Retry-After").toDouble();
-            fault(std::move(flight.batch), FaultKind::Busy, message, retryAfter > 0 ? retryAfter : 1);
+            fault(job, FaultKind::Busy, message, retryAfter > 0 ? retryAfter : 1);
         } else if (status == 401 || status == 402 || status == 403 || status == 404 || status == 409) {
-            fault(std::move(flight.batch), FaultKind::Fatal, message);
+            fault(job, FaultKind::Fatal, message);
         } else {
-            fault(std::move(flight.batch), FaultKind::Transient, message);
+            fault(job, FaultKind::Transient, message);
         }
         return;
     }
+    job->body = reply->readAll();
+    runTask([this, job] { finish(job); });
+    if (state() == State::Active)
+        pull(); // the answer is decoded elsewhere; the slot is free now
+}
+
+void RemoteExecutor::finish(const JobPtr &job)
+{
     BatchResponse response;
     QString error;
-    const int rows = flight.batch.size();
-    if (!BatchCodec::decodeResponse(reply->readAll(), rows, m_context->outputColumns, &response, &error)) {
-        fault(std::move(flight.batch), FaultKind::Transient, QStringLiteral("a garbled answer: ") + error);
+    const int rows = job->batch.size();
+    if (!BatchCodec::decodeResponse(job->body, rows, m_context->outputTypes, &response, &error)) {
+        post([this, job, error] { fault(job, FaultKind::Transient, QStringLiteral("a garbled answer: ") + error); });
         return;
     }
-    m_consecutiveFailures = 0;
+    job->body.clear();
     BatchResult result;
-    result.batch = std::move(flight.batch);
-    result.batch.input = Table();
-    result.output = std::move(response.output);
-    result.executor = m_url.toString();
-    result.startNs = flight.startNs;
-    result.durationNs = m_context->clock->nsecsElapsed() - flight.startNs;
-    m_sizer->record(rows, result.durationNs * 1e-9);
+    result.batch = std::move(job->batch);
+    result.output = withInputFailures(std::move(response.output), job->inputFailures, m_context->outputTypes);
+    result.startNs = job->startNs;
+    result.durationNs = m_context->clock->nsecsElapsed() - job->startNs;
+    const double wall = result.durationNs * 1e-9;
+    // A batch waits on the worker behind another: its wall time over-counts what it costs.
+    m_sizer->record(rows, std::max(response.vcpuSeconds, wall / BatchCodec::kBatchesPerThread));
     m_context->spending->add(response.charge, response.vcpuSeconds);
     {
         QMutexLocker lock(&m_mutex);
         ++m_stats.batches;
         m_stats.elements += rows;
-        m_stats.busySeconds += result.durationNs * 1e-9;
+        m_stats.busySeconds += wall;
         m_stats.vcpuSeconds += response.vcpuSeconds;
         m_stats.charge += response.charge;
         if (response.creditsLeft >= 0)
             m_probe.creditsLeft = response.creditsLeft;
     }
+    handOver(std::move(result));
+    post([this] { m_consecutiveFailures = 0; });
+}
+
+void RemoteExecutor::handOver(BatchResult &&result)
+{
+    result.executor = m_url.toString();
+    result.batch.input = Table();
     m_context->sink->prepare(result);
     m_context->reorder->push(std::move(result));
     m_context->scheduler->completed();
-    if (state() == State::Active)
-        pull();
+    --m_held;
 }
 
-void RemoteExecutor::fault(Batch &&batch, FaultKind kind, const QString &message, double retryAfterSeconds)
+void RemoteExecutor::giveBack(const JobPtr &job)
 {
+    --job->batch.attempts; // the scheduler counts a requeue as an attempt; this one was not sent
+    m_context->scheduler->requeue(std::move(job->batch));
+    --m_held;
+}
+
+void RemoteExecutor::fault(const JobPtr &job, FaultKind kind, const QString &message, double retryAfterSeconds)
+{
+    if (m_shutDown)
+        return;
     {
         QMutexLocker lock(&m_mutex);
         ++m_stats.failures;
         m_stats.lastError = message;
     }
-    if (kind == FaultKind::Busy) {
+    Batch &batch = job->batch;
+    if (kind == FaultKind::Busy)
         --batch.attempts; // a full worker did nothing wrong; this try does not count
-    }
     if (batch.attempts + 1 >= m_context->maxAttemptsPerBatch) {
         // Tried enough: fail its elements, not the job.
         BatchResult result;
         result.batch = std::move(batch);
-        result.batch.input = Table();
-        result.output = BatchOutput(m_context->outputColumns, result.batch.size());
+        result.output = BatchOutput(m_context->outputTypes, result.batch.size());
+        for (const auto &[row, why] : job->inputFailures)
+            result.output.fail(row, why);
         const QString why = QStringLiteral("the batch failed on %1 attempts; the last, on %2: %3")
                                 .arg(m_context->maxAttemptsPerBatch)
                                 .arg(m_url.toString(), message);
         for (int r = 0; r < result.batch.size(); ++r)
             result.output.fail(r, why);
-        result.executor = m_url.toString();
-        m_context->sink->prepare(result);
-        m_context->reorder->push(std::move(result));
-        m_context->scheduler->completed();
+        handOver(std::move(result));
     } else {
         m_context->scheduler->requeue(std::move(batch));
+        --m_held;
     }
 
     const State s = state();

@@ -13,17 +13,24 @@
 #include <QObject>
 #include <QTimer>
 #include <QUrl>
+#include <QWaitCondition>
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <utility>
+#include <vector>
 
 class QNetworkAccessManager;
 class QNetworkReply;
 class QNetworkRequest;
+class QThreadPool;
 
 namespace fastmap {
 
+class BatchParser;
 class BatchScheduler;
+class Function;
 class ReorderBuffer;
 class ResultSink;
 class SpendingMeter;
@@ -36,8 +43,12 @@ struct RemoteJobContext
     ResultSink *sink = nullptr;
     SpendingMeter *spending = nullptr;
     const QElapsedTimer *clock = nullptr;
-    BatchRequest requestTemplate; // function, version, hash, params, columns; rows empty
-    int outputColumns = 0;
+    // Turns a pulled batch's raw records into typed inputs (and the kept columns), on a codec thread.
+    const BatchParser *parser = nullptr;
+    // Runs the rows before a malformed record here rather than on a worker (see RemoteExecutor).
+    const Function *function = nullptr;
+    BatchRequest requestTemplate; // function, version, hash, params, columns; inputs empty
+    std::vector<ColumnType> outputTypes;
     double secondsPerElement = 0;
     int maxBatchRows = 16384;
     double batchTargetSeconds = 0.2;
@@ -48,23 +59,31 @@ struct RemoteJobContext
     QString caCertificatesFile;         // extra CAs to trust, e.g. a self-signed worker certificate
 };
 
-// Feeds one fastmap-worker from the job's scheduler: probes it, then keeps up to its thread
-// count of batches in flight. A fault sends the batch back to the queue and backs the worker
-// off; a worker that keeps failing, refuses the token or runs out of credits is given up.
-// Lives in the engine's network thread; the accessors are thread-safe.
+// Feeds one fastmap-worker from the job's scheduler: probes it, then keeps kBatchesPerThread
+// batches per worker thread in flight, so that transfers overlap compute. A fault sends the
+// batch back to the queue and backs the worker off; a worker that keeps failing, refuses the
+// token or runs out of credits is given up.
+// Lives in the engine's network thread, which only moves bytes: parsing a batch and encoding its
+// request, and decoding the answer and preparing its result, run on the codec pool. A batch cut
+// at a malformed record is not sent; its rows before that record run here, with the local
+// function, and it is handed over with its input error like a local batch.
+// The accessors are thread-safe.
 class RemoteExecutor : public QObject
 {
     Q_OBJECT
 public:
     enum class State { New, Probing, Ready, Active, BackingOff, Retired, Gone };
 
-    RemoteExecutor(const QUrl &url, RemoteJobContext *context, QObject *parent = nullptr);
+    // `codecPool` runs the parsing and the encoding (the global pool when null).
+    RemoteExecutor(const QUrl &url, RemoteJobContext *context, QThreadPool *codecPool = nullptr,
+                   QObject *parent = nullptr);
     ~RemoteExecutor() override;
 
     QUrl url() const { return m_url; }
     State state() const;
-    bool isFinished() const; // Retired or Gone, with nothing in flight
-    int inFlight() const { return m_inFlightCount.load(); }
+    bool isFinished() const; // Retired or Gone, holding no batch
+    // Batches this executor holds: being encoded, on the wire, or being decoded.
+    int inFlight() const { return m_held.load(); }
     WorkerProbe probeResult() const;
     RemoteStats stats() const;
 
@@ -81,17 +100,35 @@ signals:
     void stateChanged();
 
 private:
-    struct InFlight
+    // One batch while this executor holds it.
+    struct Job
     {
         Batch batch;
-        qint64 startNs = 0;
+        std::vector<std::pair<int, QString>> inputFailures; // rows whose input did not convert, and why
+        QByteArray body;     // the encoded request; then the answer
+        qint64 startNs = 0;  // when it was sent
     };
+    using JobPtr = std::shared_ptr<Job>;
     enum class FaultKind { Transient, Busy, Fatal };
 
     void pull();
-    void send(Batch &&batch);
+    // On the codec pool: parse and encode; a batch cut at a malformed record is handed over.
+    bool prepare(Job &job);
+    void onPrepared(const JobPtr &job);
+    void send(const JobPtr &job);
+    // A network manager with a connection to spare: each opens at most six to one host.
+    QNetworkAccessManager *spareNetwork();
     void onBatchReply(QNetworkReply *reply);
-    void fault(Batch &&batch, FaultKind kind, const QString &message, double retryAfterSeconds = 0);
+    // On the codec pool: decode the answer and hand the result over.
+    void finish(const JobPtr &job);
+    void fault(const JobPtr &job, FaultKind kind, const QString &message, double retryAfterSeconds = 0);
+    // The one way a batch leaves finished: prepared by the sink, in the reorder buffer, counted done.
+    void handOver(BatchResult &&result);
+    void giveBack(const JobPtr &job); // to the scheduler, not counted as an attempt
+    // Runs `task` on the codec pool; shutdown() waits for every task it started.
+    void runTask(std::function<void()> task);
+    template<typename F> void post(F &&f) { QMetaObject::invokeMethod(this, std::forward<F>(f), Qt::QueuedConnection); }
+
     void setState(State state, const QString &error = {});
     QNetworkReply *get(const QString &path, bool authorised);
     void finishProbe(bool usable, const QString &reason);
@@ -99,14 +136,22 @@ private:
 
     QUrl m_url;
     RemoteJobContext *m_context;
-    QNetworkAccessManager *m_network = nullptr;
+    QThreadPool *m_codecPool;
+    QNetworkAccessManager *m_network = nullptr; // the probe's, and the first for batches
+    QHash<QNetworkAccessManager *, int> m_networkLoad; // batches on the wire through each
     QTimer m_pullTimer;
     QTimer m_backoffTimer;
     std::unique_ptr<BatchSizer> m_sizer;
-    QHash<QNetworkReply *, InFlight> m_inFlight;
+    QHash<QNetworkReply *, JobPtr> m_inFlight; // on the wire
+    int m_preparing = 0;                       // being parsed and encoded
     int m_slots = 1;
     int m_consecutiveFailures = 0;
-    std::atomic<int> m_inFlightCount{0};
+    bool m_shutDown = false;
+    std::atomic<int> m_held{0};
+
+    QMutex m_tasksMutex;
+    QWaitCondition m_tasksDone;
+    int m_tasks = 0;
 
     mutable QMutex m_mutex; // guards what the accessors read
     State m_state = State::New;

@@ -3,10 +3,15 @@
 
 #include <QDeadlineTimer>
 
+#include <algorithm>
+
 namespace fastmap {
 
 RemotePool::RemotePool(RemoteJobContext *context) : m_context(context)
 {
+    // Parsing and encoding cost what they would locally; they run on as many threads as cores.
+    m_codecPool.setMaxThreadCount(std::max(2, QThread::idealThreadCount()));
+    m_codecPool.setObjectName(QStringLiteral("fastmap-remote-codec"));
     m_thread.setObjectName(QStringLiteral("fastmap-remote"));
     m_thread.start();
 }
@@ -31,7 +36,7 @@ QStringList RemotePool::add(const QList<QUrl> &urls)
         }
         if (known)
             continue;
-        auto *executor = new RemoteExecutor(url, m_context);
+        auto *executor = new RemoteExecutor(url, m_context, &m_codecPool);
         executor->moveToThread(&m_thread);
         m_executors << executor;
         QMetaObject::invokeMethod(executor, &RemoteExecutor::probe, Qt::QueuedConnection);

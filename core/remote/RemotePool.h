@@ -7,10 +7,12 @@
 #include <QList>
 #include <QMutex>
 #include <QThread>
+#include <QThreadPool>
 
 namespace fastmap {
 
-// The remote executors of one job and the thread their network I/O runs in.
+// The remote executors of one job, the thread their network I/O runs in, and the codec pool
+// that parses and encodes their batches and decodes the answers off that thread.
 // Called from the engine's driver thread; every method is thread-safe.
 class RemotePool
 {
@@ -46,8 +48,8 @@ public:
     void shutdown();
 
 private:
-
     RemoteJobContext *m_context;
+    QThreadPool m_codecPool; // outlives the executors: each waits for its own tasks at shutdown
     QThread m_thread;
     mutable QMutex m_mutex;
     QList<RemoteExecutor *> m_executors; // owned; deleted in the network thread at shutdown

@@ -2,9 +2,13 @@
 #pragma once
 
 // A scripted stand-in for fastmap-worker, serving test.control's contract on 127.0.0.1 from its
-// own thread, that can turn bad on cue: garbage, truncation, errors, hangs, lies.
+// own thread, that can turn bad on cue: garbage, truncation, errors, hangs, lies, another
+// protocol. It speaks protocol 2 through BatchCodec, so a good answer is what a worker sends.
 #include "remote/BatchCodec.h"
 
+#include <QCborArray>
+#include <QCborMap>
+#include <QCborValue>
 #include <QHttpServer>
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
@@ -21,10 +25,16 @@ class FakeWorker : public QObject
 {
     Q_OBJECT
 public:
-    enum class Mode { Good, Garbage, Truncated, ServerError, Hang, Unauthorized, PaymentRequired, Lie, FailRow13 };
+    enum class Mode {
+        Good, Garbage, Truncated, ServerError, Hang, Unauthorized, PaymentRequired, Lie, FailRow13,
+        WrongType,    // the first output column as float64, not the integer the client asked for
+        VersionOne,   // a 200 in the old protocol's shape
+    };
 
-    FakeWorker(const QString &sha256, double pricePerVcpuHour = 0, int threads = 2)
-        : m_sha256(sha256), m_price(pricePerVcpuHour), m_threads(threads)
+    // `protocol` is what /v1/health says; the batches are always protocol 2.
+    FakeWorker(const QString &sha256, double pricePerVcpuHour = 0, int threads = 2,
+               int protocol = fastmap::BatchCodec::kProtocolVersion)
+        : m_sha256(sha256), m_price(pricePerVcpuHour), m_threads(threads), m_protocol(protocol)
     {
         m_thread.start();
         moveToThread(&m_thread);
@@ -50,13 +60,14 @@ public:
     void setDelayPerElementUs(int us) { m_delayUs = us; }
     int batchesServed() const { return m_served; }
     int requests() const { return m_requests; }
+    int hanging() const { return m_hanging; } // requests held unanswered in Hang mode
 
 private:
     void setUp()
     {
         m_server = std::make_unique<QHttpServer>();
         m_server->route(QStringLiteral("/v1/health"), [this] {
-            return QHttpServerResponse(QJsonObject{{"status", "ok"}, {"protocol", 1}, {"threads", m_threads},
+            return QHttpServerResponse(QJsonObject{{"status", "ok"}, {"protocol", m_protocol}, {"threads", m_threads},
                                                    {"busy", 0}, {"pricePerVcpuHour", m_price}});
         });
         m_server->route(QStringLiteral("/v1/functions"), [this] {
@@ -80,16 +91,20 @@ private:
             responder.write(error.toUtf8(), "text/plain", QHttpServerResponder::StatusCode::BadRequest);
             return;
         }
-        const int rows = batch.rows.rowCount();
+        using fastmap::ColumnType;
+        const int rows = batch.inputs.rowCount();
         fastmap::BatchResponse response;
-        response.output = fastmap::BatchOutput(2, rows);
+        response.output = fastmap::BatchOutput({ColumnType::Int64, ColumnType::Text}, rows);
+        fastmap::Table &out = response.output.values();
         bool hasThirteen = false;
         for (int r = 0; r < rows; ++r) {
-            const qint64 x = batch.rows.at(r, 0).toLongLong();
+            const qint64 x = batch.inputs.integers(0)[std::size_t(r)];
             hasThirteen = hasThirteen || x == 13;
-            response.output.values().set(r, 0, 2 * x);
-            response.output.values().set(r, 1, QStringLiteral("fake"));
+            out.integers(0)[std::size_t(r)] = 2 * x;
+            out.setText(1, r, std::string_view("fake"));
         }
+        for (int row : batch.failedRows)
+            response.output.fail(row, QStringLiteral("the worker's own message"));
         if (m_delayUs > 0)
             QThread::usleep(quint64(m_delayUs.load()) * quint64(rows));
         response.vcpuSeconds = rows * qMax(1, m_delayUs.load()) * 1e-6;
@@ -116,12 +131,29 @@ private:
         case Mode::PaymentRequired: responder.write("no credits left", "text/plain", QHttpServerResponder::StatusCode::PaymentRequired); return;
         case Mode::Lie: {
             fastmap::BatchResponse fewer;
-            fewer.output = fastmap::BatchOutput(2, qMax(0, rows - 1));
+            fewer.output = fastmap::BatchOutput({ColumnType::Int64, ColumnType::Text}, qMax(0, rows - 1));
             responder.write(fastmap::BatchCodec::encodeResponse(fewer), "application/cbor");
+            return;
+        }
+        case Mode::WrongType: {
+            fastmap::BatchResponse floats;
+            floats.output = fastmap::BatchOutput({ColumnType::Float64, ColumnType::Text}, rows);
+            responder.write(fastmap::BatchCodec::encodeResponse(floats), "application/cbor");
+            return;
+        }
+        case Mode::VersionOne: {
+            QCborArray outputs;
+            for (int r = 0; r < rows; ++r)
+                outputs.append(QCborArray{qint64(out.integers(0)[std::size_t(r)]), QStringLiteral("fake")});
+            const QCborMap old{{QStringLiteral("v"), 1}, {QStringLiteral("outputs"), outputs},
+                               {QStringLiteral("errors"), QCborArray{}}, {QStringLiteral("vcpuSeconds"), 0.0},
+                               {QStringLiteral("charge"), 0.0}};
+            responder.write(old.toCborValue().toCbor(), "application/cbor");
             return;
         }
         case Mode::Hang:
             m_hung.push_back(std::make_unique<QHttpServerResponder>(std::move(responder)));
+            m_hanging = int(m_hung.size());
             return;
         }
     }
@@ -132,10 +164,12 @@ private:
     QString m_sha256;
     double m_price;
     int m_threads;
+    int m_protocol;
     quint16 m_port = 0;
     std::atomic<Mode> m_mode{Mode::Good};
     std::atomic<int> m_goodFirst{0};
     std::atomic<int> m_delayUs{0};
     std::atomic<int> m_served{0};
     std::atomic<int> m_requests{0};
+    std::atomic<int> m_hanging{0};
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The engine with remote executors against scripted workers on 127.0.0.1: sharing work,
-// failover that loses nothing, charges and their confirmation, workers added mid-job.
+// failover that loses nothing, charges and their confirmation, workers added mid-job, the
+// protocol version, batches in flight, and input that does not convert or is malformed.
 #include "../engine/EngineTestUtils.h"
 #include "FakeWorker.h"
 
@@ -8,6 +9,7 @@
 #include "plugin/PluginCatalog.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -47,6 +49,19 @@ class TestRemoteExecution : public QObject
         if (!finished.wait(60000))
             qFatal("job did not finish in time");
         return finished.first().first().value<JobSummary>();
+    }
+
+    // A CSV of x = 0, 1, ... with some lines replaced (by row index).
+    static QString writeCsv(const QTemporaryDir &dir, int rows, const QMap<int, QByteArray> &replaced)
+    {
+        const QString path = dir.filePath(QStringLiteral("x.csv"));
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly))
+            qFatal("cannot write %s", qPrintable(path));
+        file.write("x\n");
+        for (int i = 0; i < rows; ++i)
+            file.write(replaced.value(i, QByteArray::number(i)) + '\n');
+        return path;
     }
 
     static void checkComplete(const CollectingSink &sink, int rows)
@@ -113,6 +128,9 @@ private slots:
         QTest::newRow("hang") << int(FakeWorker::Mode::Hang) << "timeout";
         QTest::newRow("401 mid-job") << int(FakeWorker::Mode::Unauthorized) << "HTTP 401";
         QTest::newRow("402 mid-job") << int(FakeWorker::Mode::PaymentRequired) << "HTTP 402";
+        QTest::newRow("wrong column type") << int(FakeWorker::Mode::WrongType) << "the column is float64";
+        QTest::newRow("a version-1 answer") << int(FakeWorker::Mode::VersionOne)
+                                            << "the worker answered in protocol 1 — upgrade the worker";
     }
 
     void aFaultyWorkerLosesNothing()
@@ -194,6 +212,111 @@ private slots:
         for (const QList<QVariant> &n : notes)
             told = told || n.first().toString().contains(QStringLiteral("build of test.control differs"));
         QVERIFY(told);
+    }
+
+    void aWorkerOfAnotherProtocolIsNotUsed_data()
+    {
+        QTest::addColumn<int>("protocol");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("older") << 1 << "it speaks protocol 1; this client speaks 2 — upgrade the worker";
+        QTest::newRow("newer") << 3 << "it speaks protocol 3; this client speaks 2 — upgrade the client";
+    }
+
+    void aWorkerOfAnotherProtocolIsNotUsed()
+    {
+        QFETCH(int, protocol);
+        QFETCH(QString, message);
+        FakeWorker worker(m_sha, 0, 2, protocol);
+        JobSpec s = spec(2000, JobSpec::Policy::Adaptive, {worker.url()});
+        s.params.insert(QStringLiteral("delay_us"), 50);
+        CollectingSink sink;
+        Engine engine(&m_catalog);
+        QSignalSpy notes(&engine, &Engine::note);
+        const JobSummary summary = run(engine, s, &sink);
+        QCOMPARE(summary.status, JobStatus::Completed);
+        checkComplete(sink, 2000);
+        QCOMPARE(worker.requests(), 0);
+        QString said;
+        for (const QList<QVariant> &n : notes)
+            said += n.first().toString() + QLatin1Char('\n');
+        QVERIFY2(said.contains(message), qPrintable(said));
+    }
+
+    void twoBatchesPerWorkerThreadAreInFlight()
+    {
+        // Four threads, more than one network manager's six connections: eight batches wait on
+        // the worker, and no more.
+        FakeWorker worker(m_sha, 0, 4);
+        worker.setMode(FakeWorker::Mode::Hang);
+        JobSpec s = spec(50000, JobSpec::Policy::Remote, {worker.url()});
+        s.params.insert(QStringLiteral("delay_us"), 100);
+        s.remoteTimeoutSeconds = 10;
+        CountingSink sink;
+        Engine engine(&m_catalog);
+        QSignalSpy finished(&engine, &Engine::finished);
+        StartError error;
+        QVERIFY(engine.start(s, &sink, &error));
+        QTRY_COMPARE_WITH_TIMEOUT(worker.hanging(), 8, 8000);
+        QTest::qWait(300);
+        QCOMPARE(worker.hanging(), 8);
+        QCOMPARE(worker.requests(), 8);
+        engine.cancel();
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.first().first().value<JobSummary>().status, JobStatus::Cancelled);
+    }
+
+    void valuesThatDoNotConvertFailOnTheWorkerAsTheyDoLocally()
+    {
+        QTemporaryDir dir;
+        const QString csv = writeCsv(dir, 3000, {{1500, "fifteen hundred"}, {2500, "12abc"}, {2600, "99999999999999999999"}});
+        QMap<qint64, QString> localErrors;
+        {
+            CollectingSink sink;
+            Engine engine(&m_catalog);
+            JobSpec s = spec(0, JobSpec::Policy::Local, {});
+            s.input = csv;
+            QCOMPARE(run(engine, s, &sink).status, JobStatus::CompletedWithFailures);
+            localErrors = sink.errors;
+        }
+        QCOMPARE(localErrors.keys(), (QList<qint64>{1500, 2500, 2600}));
+        FakeWorker worker(m_sha); // fails those rows with its own message, which must not win
+        JobSpec s = spec(0, JobSpec::Policy::Remote, {worker.url()});
+        s.input = csv;
+        s.params.insert(QStringLiteral("delay_us"), 100); // a short local sample: these rows go remote
+        CollectingSink sink;
+        Engine engine(&m_catalog);
+        const JobSummary summary = run(engine, s, &sink);
+        QCOMPARE(summary.status, JobStatus::CompletedWithFailures);
+        checkComplete(sink, 3000);
+        QVERIFY(worker.batchesServed() > 0);
+        QVERIFY(summary.workers[0].elements > 2000);
+        QCOMPARE(sink.errors, localErrors);
+        QVERIFY2(sink.errors.value(1500).contains(QStringLiteral("'fifteen hundred'")), qPrintable(sink.errors.value(1500)));
+    }
+
+    void aMalformedRecordStopsTheJobAfterTheRowsBeforeIt()
+    {
+        // Record 2113 (line 2115) has two fields in a one-column file: the job stops there, and
+        // every row before it is delivered, computed, as a local run would.
+        QTemporaryDir dir;
+        const QString csv = writeCsv(dir, 3000, {{2113, "5,6"}});
+        FakeWorker worker(m_sha);
+        JobSpec s = spec(0, JobSpec::Policy::Remote, {worker.url()});
+        s.input = csv;
+        s.params.insert(QStringLiteral("delay_us"), 100);
+        CollectingSink sink;
+        Engine engine(&m_catalog);
+        const JobSummary summary = run(engine, s, &sink);
+        QCOMPARE(summary.status, JobStatus::InputFailed);
+        QVERIFY2(summary.message.contains(QStringLiteral("x.csv:2115")) &&
+                     summary.message.contains(QStringLiteral("expected 1 fields")),
+                 qPrintable(summary.message));
+        QVERIFY(!sink.orderBroken);
+        QCOMPARE(sink.outputsSeen.size(), 2113);
+        for (int i = 0; i < 2113; ++i)
+            QCOMPARE(sink.outputsSeen[i].toLongLong(), qint64(2 * i));
+        QVERIFY(sink.errors.isEmpty());
+        QVERIFY(worker.batchesServed() > 0);
     }
 
     void paidWorkersWaitForConfirmationWhileLocalWorkGoesOn_data()

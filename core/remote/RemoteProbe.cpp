@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// RemoteExecutor's probe: is the worker up, does it speak this protocol, and does it have this
+// machine's build of the function.
+#include "remote/RemoteExecutor.h"
+
+#include "remote/WorkerEndpoint.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+
+#include <algorithm>
+
+namespace fastmap {
+
+namespace {
+
+QString describeProbeReply(QNetworkReply *reply)
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status > 0) {
+        QString body = QString::fromUtf8(reply->readAll().left(300)).trimmed();
+        if (body.contains(QChar(0)) || body.isEmpty())
+            body = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+        return QStringLiteral("HTTP %1: %2").arg(status).arg(body);
+    }
+    return reply->errorString();
+}
+
+// Why a worker that speaks `protocol` cannot take this client's batches, or nothing.
+QString protocolMismatch(const QJsonValue &protocol)
+{
+    if (!protocol.isDouble())
+        return QStringLiteral("it does not say which protocol it speaks (this client speaks %1)")
+            .arg(BatchCodec::kProtocolVersion);
+    const int theirs = protocol.toInt();
+    if (theirs == BatchCodec::kProtocolVersion)
+        return {};
+    return QStringLiteral("it speaks protocol %1; this client speaks %2 — upgrade the %3")
+        .arg(theirs)
+        .arg(BatchCodec::kProtocolVersion)
+        .arg(theirs < BatchCodec::kProtocolVersion ? QStringLiteral("worker") : QStringLiteral("client"));
+}
+
+} // namespace
+
+void RemoteExecutor::applyTls(QNetworkRequest &request) const
+{
+    if (m_context->caCertificatesFile.isEmpty() || m_url.scheme() != QLatin1String("https"))
+        return;
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    QList<QSslCertificate> cas = tls.caCertificates();
+    cas << QSslCertificate::fromPath(m_context->caCertificatesFile);
+    tls.setCaCertificates(cas);
+    request.setSslConfiguration(tls);
+}
+
+QNetworkReply *RemoteExecutor::get(const QString &path, bool authorised)
+{
+    QNetworkRequest request(WorkerEndpoint::resolve(m_url, path));
+    request.setTransferTimeout(5000);
+    if (authorised)
+        request.setRawHeader("Authorization", "Bearer " + m_context->token);
+    applyTls(request);
+    return m_network->get(request);
+}
+
+void RemoteExecutor::probe()
+{
+    if (!m_network) {
+        m_network = new QNetworkAccessManager(this);
+        m_network->setAutoDeleteReplies(true);
+    }
+    setState(State::Probing);
+    auto *timer = new QElapsedTimer;
+    timer->start();
+    QNetworkReply *health = get(QStringLiteral("/v1/health"), false);
+    connect(health, &QNetworkReply::finished, this, [this, health, timer] {
+        const double rtt = timer->nsecsElapsed() * 1e-9;
+        delete timer;
+        if (health->error() != QNetworkReply::NoError) {
+            finishProbe(false, QStringLiteral("health check failed: %1").arg(describeProbeReply(health)));
+            return;
+        }
+        const QJsonObject h = QJsonDocument::fromJson(health->readAll()).object();
+        if (h.value("status").toString() != QLatin1String("ok")) {
+            finishProbe(false, QStringLiteral("not ready (status \"%1\")").arg(h.value("status").toString()));
+            return;
+        }
+        if (const QString mismatch = protocolMismatch(h.value("protocol")); !mismatch.isEmpty()) {
+            finishProbe(false, mismatch);
+            return;
+        }
+        {
+            QMutexLocker lock(&m_mutex);
+            m_probe.rttSeconds = rtt;
+            m_stats.rttSeconds = rtt;
+            m_probe.threads = std::clamp(h.value("threads").toInt(1), 1, 256);
+            m_probe.pricePerVcpuHour = h.value("pricePerVcpuHour").toDouble(0);
+        }
+        auto *catalogTimer = new QElapsedTimer;
+        catalogTimer->start();
+        QNetworkReply *functions = get(QStringLiteral("/v1/functions"), true);
+        connect(functions, &QNetworkReply::finished, this, [this, functions, catalogTimer] {
+            const double elapsed = catalogTimer->nsecsElapsed() * 1e-9;
+            delete catalogTimer;
+            if (functions->error() != QNetworkReply::NoError) {
+                finishProbe(false, QStringLiteral("cannot list its functions: %1").arg(describeProbeReply(functions)));
+                return;
+            }
+            const QByteArray body = functions->readAll();
+            const QJsonObject catalog = QJsonDocument::fromJson(body).object();
+            const BatchRequest &want = m_context->requestTemplate;
+            QJsonObject match;
+            for (const QJsonValue &f : catalog.value("functions").toArray())
+                if (f.toObject().value("id").toString() == want.functionId)
+                    match = f.toObject();
+            if (match.isEmpty()) {
+                finishProbe(false, QStringLiteral("it does not have the function %1").arg(want.functionId));
+                return;
+            }
+            if (match.value("version").toString() != want.functionVersion) {
+                finishProbe(false, QStringLiteral("it has %1 version %2, this machine has %3")
+                                       .arg(want.functionId, match.value("version").toString(), want.functionVersion));
+                return;
+            }
+            if (match.value("sha256").toString() != want.pluginSha256) {
+                finishProbe(false, QStringLiteral("its build of %1 differs from this machine's (plugin SHA-256 %2… here, %3… there)")
+                                       .arg(want.functionId, want.pluginSha256.left(12), match.value("sha256").toString().left(12)));
+                return;
+            }
+            {
+                QMutexLocker lock(&m_mutex);
+                const double transfer = elapsed - m_probe.rttSeconds;
+                // Too small a body to time a link; the cost model then assumes a typical one.
+                m_probe.bytesPerSecond = body.size() > 64 * 1024 && transfer > 0.001 ? body.size() / transfer : 0;
+                if (catalog.contains("creditsLeft"))
+                    m_probe.creditsLeft = catalog.value("creditsLeft").toDouble(-1);
+            }
+            finishProbe(true, {});
+        });
+    });
+}
+
+void RemoteExecutor::finishProbe(bool usable, const QString &reason)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        m_probe.usable = usable;
+        m_probe.reason = reason;
+        // Each worker thread has a batch waiting behind the one it runs.
+        m_slots = BatchCodec::kBatchesPerThread * std::max(1, m_probe.threads);
+    }
+    setState(usable ? State::Ready : State::Gone, reason);
+    emit probeFinished();
+}
+
+} // namespace fastmap
