@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Durable jobs end to end with the real fastmap-cli: kill -9 at random moments and resume to the
-// same bytes; the cache; refusals when the dataset or the plugin changed; export bundles.
+// same bytes; the cache; refusals when the dataset or the plugin changed; export bundles;
+// retention (--keep-results, jobs prune, the size cap) and --no-record.
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -58,6 +59,25 @@ class TestCliJobs : public QObject
     {
         QFile f(path);
         return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }
+
+    // A bundle's entries, without the top directory: name -> contents.
+    static QMap<QString, QByteArray> bundleEntries(const QString &bundle)
+    {
+        QMap<QString, QByteArray> entries;
+        archive *a = archive_read_new();
+        archive_read_support_filter_all(a);
+        archive_read_support_format_all(a);
+        if (archive_read_open_filename(a, QFile::encodeName(bundle).constData(), 10240) == ARCHIVE_OK) {
+            archive_entry *entry = nullptr;
+            while (archive_read_next_header(a, &entry) == ARCHIVE_OK) {
+                QByteArray data(qsizetype(archive_entry_size(entry)), Qt::Uninitialized);
+                archive_read_data(a, data.data(), size_t(data.size()));
+                entries.insert(QString::fromUtf8(archive_entry_pathname_utf8(entry)).section('/', 1), data);
+            }
+        }
+        archive_read_free(a);
+        return entries;
     }
 
     const QStringList m_work{"run", "demo.work", "-i", "range:300000", "-p", "iterations=2000", "-j", "2", "--cache", "off", "--keep-input"};
@@ -205,6 +225,106 @@ private slots:
             QVERIFY(manifest.value("cost").toObject().contains("actualUsd"));
         }
         QCOMPARE(cli({"export", id, "--output", m_dir.filePath(QStringLiteral("b.rar"))}).exitCode, 2);
+    }
+
+    // A completed job's stored results go once its file is in place, unless --keep-results; the
+    // job log, the errors and the summary stay, and export bundles the file instead.
+    void retentionDropsCompletedResults()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("dropped.csv"));
+        const QStringList failing{"-p", "fail_modulo=100", "-p", "fail_remainder=7"};
+        QCOMPARE(cli(QStringList{"run", "test.control", "-i", "range:1000", "-o", out} + failing).exitCode, 1);
+        QJsonObject job = jobs().at(0).toObject();
+        const QString dropped = job.value("id").toString();
+        QCOMPARE(job.value("resultsStored").toBool(), false);
+        QCOMPARE(job.value("storedBytes").toInt(), 0);
+        QCOMPARE(job.value("elementsStored").toInt(), 1000); // the job log
+        QCOMPARE(job.value("failed").toInt(), 10);
+        const Result shown = cli({"show", dropped});
+        QVERIFY2(shown.out.contains(QStringLiteral("Stored results: dropped")), qPrintable(shown.out));
+        QVERIFY(shown.out.contains(QStringLiteral("seq,executor,start_s")));
+        QCOMPARE(cli({"resume", dropped}).exitCode, 3); // completed: its results are in the file
+
+        const QString keptOut = m_dir.filePath(QStringLiteral("kept.csv"));
+        QCOMPARE(cli(QStringList{"run", "test.control", "-i", "range:1000", "-o", keptOut, "--keep-results"} + failing).exitCode, 1);
+        job = jobs().at(0).toObject();
+        const QString kept = job.value("id").toString();
+        QCOMPARE(job.value("resultsStored").toBool(), true);
+        QVERIFY(job.value("storedBytes").toInt() > 0);
+        QCOMPARE(job.value("spec").toObject().value("keepResults").toBool(), true);
+
+        // Both bundle the same results: one from its file, one replayed from the store.
+        for (const QString &id : {dropped, kept}) {
+            const QString bundle = m_dir.filePath(id + QStringLiteral(".zip"));
+            const Result r = cli({"export", id, "--output", bundle});
+            QVERIFY2(r.exitCode == 0 && !r.err.contains(QStringLiteral("warning")), qPrintable(r.err));
+            const QMap<QString, QByteArray> entries = bundleEntries(bundle);
+            QCOMPARE(entries.value("results.csv"), contents(out));
+            QCOMPARE(entries.value("errors.csv").count("\r\n"), 1 + 10);
+        }
+        // Once the file changed, the dropped job's bundle says what is missing.
+        QFile::remove(out);
+        const QString bundle = m_dir.filePath(QStringLiteral("missing.zip"));
+        const Result r = cli({"export", dropped, "--output", bundle});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains(QStringLiteral("no results")), qPrintable(r.err));
+        const QMap<QString, QByteArray> entries = bundleEntries(bundle);
+        QVERIFY(!entries.contains("results.csv"));
+        QVERIFY(entries.contains("errors.csv") && entries.contains("joblog.csv"));
+        const QJsonObject manifest = QJsonDocument::fromJson(entries.value("manifest.json")).object();
+        QVERIFY(manifest.value("results").toObject().value("missing").toString().contains(out));
+    }
+
+    void pruneDropsFinishedJobsResults()
+    {
+        QCOMPARE(cli({"run", "test.control", "-i", "range:500", "-o", m_dir.filePath(QStringLiteral("p1.csv")), "--keep-results"}).exitCode, 0);
+        const QString id = jobs().at(0).toObject().value("id").toString();
+        Result r = cli({"jobs", "prune", "--older-than", "1d"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("Nothing to prune")), qPrintable(r.out));
+        QVERIFY(jobs().at(0).toObject().value("resultsStored").toBool());
+        r = cli({"jobs", "prune"}); // far under the default cap
+        QVERIFY2(r.out.contains(QStringLiteral("Nothing to prune")) && r.out.contains(QStringLiteral("limit 2048.00 MiB")), qPrintable(r.out));
+        r = cli({"jobs", "prune", "--all"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("Dropped the stored results of job ") + id), qPrintable(r.out));
+        QVERIFY(!jobs().at(0).toObject().value("resultsStored").toBool());
+        QCOMPARE(cli({"jobs", "prune", "--all", "--older-than", "1d"}).exitCode, 2);
+        QCOMPARE(cli({"jobs", "prune", "--store-limit", "lots"}).exitCode, 2);
+        QCOMPARE(cli({"jobs", "prune", "--older-than", "soon"}).exitCode, 2);
+        QCOMPARE(cli({"jobs", "prune", id}).exitCode, 2);
+        QVERIFY(cli({"jobs", "--help"}).out.contains(QStringLiteral("--older-than")));
+    }
+
+    // A run beyond the cap drops the older finished jobs' results, and says so.
+    void theStoreLimitPrunesOlderJobs()
+    {
+        QCOMPARE(cli({"run", "test.control", "-i", "range:2000", "-o", m_dir.filePath(QStringLiteral("l1.csv")), "--keep-results"}).exitCode, 0);
+        const QString older = jobs().at(0).toObject().value("id").toString();
+        const Result r = cli({"run", "test.control", "-i", "range:2000", "-o", m_dir.filePath(QStringLiteral("l2.csv")), "--keep-results", "--store-limit", "0"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains(QStringLiteral("over its limit")), qPrintable(r.err));
+        const QJsonArray list = jobs();
+        QVERIFY(list.at(0).toObject().value("resultsStored").toBool()); // not its own
+        for (const QJsonValue &j : list)
+            if (j.toObject().value("id").toString() == older)
+                QVERIFY(!j.toObject().value("resultsStored").toBool());
+        QCOMPARE(cli({"run", "test.control", "-i", "range:10", "-o", m_dir.filePath(QStringLiteral("l3.csv")), "--store-limit", "2 parsecs"}).exitCode, 2);
+    }
+
+    void noRecordRunsWithoutTheStore()
+    {
+        const int before = int(jobs().size());
+        const QString out = m_dir.filePath(QStringLiteral("unrecorded.csv"));
+        const Result r = cli({"run", "test.control", "-i", "range:700", "-o", out, "--no-record"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(!r.err.contains(QStringLiteral("Job ")) && !r.err.contains(QStringLiteral("resume")), qPrintable(r.err));
+        QCOMPARE(int(jobs().size()), before);
+        const QString reference = m_dir.filePath(QStringLiteral("recorded.csv"));
+        QCOMPARE(cli({"run", "test.control", "-i", "range:700", "-o", reference}).exitCode, 0);
+        QCOMPARE(contents(out), contents(reference));
+        QCOMPARE(cli({"run", "test.control", "-i", "range:7", "-o", out, "--no-record", "--keep-results"}).exitCode, 2);
+        QVERIFY(cli({"help", "run"}).out.contains(QStringLiteral("--no-record")));
     }
 
     void jobsListAndRemove()

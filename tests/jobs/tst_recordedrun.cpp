@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RecordedRun, the part of a run that fastmap-cli and the app share: the job's row from the
-// description, its end state, resume's refusals, abandoning a job that never ran, and what the
-// history shows (a dead process's job is interrupted; the total when it is known).
+// description, its end state, retention (results dropped once the file is in place, kept on
+// request, the size cap), --no-record, resume's refusals, abandoning a job that never ran, and
+// what the history shows (a dead process's job is interrupted; the total when it is known).
 #include "engine/Engine.h"
 #include "jobs/JobDescription.h"
+#include "jobs/JobRecorder.h"
 #include "jobs/RecordedRun.h"
 #include "output/ResultWriter.h"
 #include "plugin/PluginCatalog.h"
@@ -153,6 +155,130 @@ private slots:
         QFile out(d.output);
         QVERIFY(out.open(QIODevice::ReadOnly));
         QCOMPARE(out.readAll().count('\n'), 1001);
+        // The file is in place: the stored results are dropped, the job log and summary stay.
+        QVERIFY(run.resultsDropped());
+        QVERIFY(!job.hasStoredResults());
+        QCOMPARE(job.storedBytes, 0);
+        QCOMPARE(job.summary.value("outputFile").toObject().value("size").toInteger(), out.size());
+        qint64 storedRows = -1;
+        JobStore store;
+        QVERIFY(store.open(&error));
+        QVERIFY(store.batchPlan(id, &storedRows).isEmpty());
+        int logLines = 0;
+        store.forEachBatch(id, [&](const StoredBatch &) { return ++logLines > 0; }, false);
+        QVERIFY(logLines > 0);
+    }
+
+    void keepResultsKeepsThem()
+    {
+        JobDescription d = description(QStringLiteral("range:500"), m_dir.filePath(QStringLiteral("kept.csv")));
+        d.keepResults = true;
+        RecordedRun run(&m_catalog);
+        QString error;
+        QCOMPARE(run.prepare(d, QString(), &error), RecordedRun::Refusal::None);
+        QCOMPARE(execute(run, d).status, JobStatus::Completed);
+        QVERIFY(!run.resultsDropped());
+        const JobRecord job = stored(run.jobId());
+        QVERIFY(job.keepResults());
+        QVERIFY(job.hasStoredResults());
+        QVERIFY(job.storedBytes > 0);
+        qint64 storedRows = 0;
+        JobStore store;
+        QVERIFY(store.open(&error));
+        QCOMPARE(store.batchPlan(job.id, &storedRows).isEmpty(), false);
+        QCOMPARE(storedRows, 500);
+    }
+
+    void noRecordLeavesTheStoreAlone()
+    {
+        const qint64 before = [] {
+            JobStore store;
+            QString error;
+            return store.open(&error) ? qint64(store.jobs().size()) : -1;
+        }();
+        JobDescription d = description(QStringLiteral("range:300"), m_dir.filePath(QStringLiteral("unrecorded.csv")));
+        RecordedRun run(&m_catalog);
+        run.setRecord(false);
+        QString error;
+        QCOMPARE(run.prepare(d, QString(), &error), RecordedRun::Refusal::None);
+        QVERIFY(!run.recording());
+        QVERIFY(stored(run.jobId()).id.isEmpty());
+        QCOMPARE(execute(run, d).status, JobStatus::Completed);
+        QVERIFY(stored(run.jobId()).id.isEmpty());
+        JobStore store;
+        QVERIFY(store.open(&error));
+        QCOMPARE(qint64(store.jobs().size()), before);
+        QFile out(d.output);
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        const QByteArray bytes = out.readAll();
+        QCOMPARE(bytes.count('\n'), 301);
+    }
+
+    // Beyond the cap, a run drops the oldest finished jobs' results, never its own.
+    void theCapPrunesOlderJobsAfterARun()
+    {
+        QStringList kept;
+        for (int i = 0; i < 2; ++i) {
+            JobDescription d = description(QStringLiteral("range:2000"), m_dir.filePath(QStringLiteral("cap%1.csv").arg(i)));
+            d.keepResults = true;
+            RecordedRun run(&m_catalog);
+            QString error;
+            QCOMPARE(run.prepare(d, QString(), &error), RecordedRun::Refusal::None);
+            QCOMPARE(execute(run, d).status, JobStatus::Completed);
+            QVERIFY(run.pruned().isEmpty());
+            kept << run.jobId();
+        }
+        JobDescription d = description(QStringLiteral("range:2000"), m_dir.filePath(QStringLiteral("cap.csv")));
+        d.keepResults = true;
+        RecordedRun run(&m_catalog);
+        run.setStoreLimit(0);
+        QString error;
+        QCOMPARE(run.prepare(d, QString(), &error), RecordedRun::Refusal::None);
+        QCOMPARE(execute(run, d).status, JobStatus::Completed);
+        QStringList pruned;
+        for (const JobRecord &job : run.pruned())
+            pruned << job.id;
+        for (const QString &id : std::as_const(kept)) {
+            QVERIFY2(pruned.contains(id), qPrintable(pruned.join(' ')));
+            QVERIFY(!stored(id).hasStoredResults());
+        }
+        QVERIFY(!pruned.contains(run.jobId()));
+        QVERIFY(stored(run.jobId()).hasStoredResults());
+    }
+
+    // A replayed batch whose records are not the ones it was computed from stops the resume.
+    void aReplayedBatchMustMatchItsRecords()
+    {
+        struct Inner : ResultSink
+        {
+            int consumed = 0;
+            bool consume(const BatchResult &, QString *) override { return ++consumed > 0; }
+        } inner;
+        RecordBlock records;
+        records.bytes = "12ab";
+        records.ends = {2, 4};
+        records.count = 2;
+        const qint64 hash = JobRecorder::inputHash(records);
+        QVERIFY(hash != 0);
+        RecordBlock other = records;
+        other.ends = {1, 4}; // "1", "2ab": the same bytes cut elsewhere
+        QVERIFY(JobRecorder::inputHash(other) != hash);
+        QCOMPARE(JobRecorder::inputHash(RecordBlock()), 0);
+
+        JobRecorder recorder(&inner, m_dir.filePath(QStringLiteral("replay.db")), QStringLiteral("job"));
+        recorder.setStoredInputs({{0, hash}});
+        BatchResult same;
+        same.fromStore = true;
+        same.batch.records = records;
+        recorder.prepare(same);
+        QString error;
+        QVERIFY(recorder.consume(same, &error));
+        BatchResult changed = same;
+        changed.batch.records = other;
+        recorder.prepare(changed);
+        QVERIFY(!recorder.consume(changed, &error));
+        QVERIFY2(error.contains(QStringLiteral("dataset changed")), qPrintable(error));
+        QCOMPARE(inner.consumed, 1); // nothing of it reached the file
     }
 
     void resumeRefusesWhatChanged()
@@ -227,6 +353,7 @@ private slots:
         QCOMPARE(summary.storedElements, storedBefore); // only the rest was computed
         QCOMPARE(stored(id).elements, 4000);
         QCOMPARE(stored(id).failed, 4);
+        QVERIFY(!stored(id).hasStoredResults()); // completed: the file holds them now
 
         // The same bytes as a run that was never stopped.
         JobDescription whole = d;
