@@ -21,12 +21,11 @@ qint64 JobRecorder::inputHash(const RecordBlock &records)
 {
     if (records.bytes.isEmpty() || records.ends.size() < std::size_t(records.count))
         return 0;
-    RowHash h;
-    for (int i = 0; i < records.count; ++i) {
-        const std::uint32_t begin = records.begin(i);
-        h.bytes(std::string_view(records.bytes.constData() + begin, records.end(i) - begin));
-    }
-    const qint64 hash = qint64(h.result().a);
+    // The bytes and the record boundaries, each hashed whole: a few nanoseconds a record.
+    const std::uint64_t bytes = RowHash::buffer(records.bytes.constData(), std::size_t(records.bytes.size()), 0);
+    const std::uint64_t ends = RowHash::buffer(reinterpret_cast<const char *>(records.ends.data()),
+                                               std::size_t(records.count) * sizeof(std::uint32_t), bytes);
+    const auto hash = qint64(ends);
     return hash != 0 ? hash : 1;
 }
 
