@@ -23,7 +23,8 @@ qint64 JobRecorder::inputHash(const RecordBlock &records)
         return 0;
     // The records' bytes (not what lies past the last one, when a batch was cut short) and
     // their boundaries, each hashed whole: a few nanoseconds a record.
-    const std::size_t size = records.count > 0 ? std::min<std::size_t>(records.end(records.count - 1), std::size_t(records.bytes.size())) : 0;
+    const std::size_t size =
+        records.count > 0 ? std::min<std::size_t>(records.end(records.count - 1), std::size_t(records.bytes.size())) : 0;
     const std::uint64_t bytes = RowHash::buffer(records.bytes.constData(), size, 0);
     const std::uint64_t ends = RowHash::buffer(reinterpret_cast<const char *>(records.ends.data()),
                                                std::size_t(records.count) * sizeof(std::uint32_t), bytes);
