@@ -135,6 +135,13 @@ void BatchScheduler::emitted(qint64 sequence)
     }
 }
 
+void BatchScheduler::setMaxInFlight(int batches)
+{
+    QMutexLocker lock(&m_mutex);
+    m_maxInFlight = qMax(1, batches);
+    m_changed.wakeAll();
+}
+
 void BatchScheduler::cancel()
 {
     QMutexLocker lock(&m_mutex);

@@ -44,6 +44,9 @@ public:
     void setBatchPlan(std::function<int(qint64 firstRow)> plan) { m_plan = std::move(plan); }
     void setInterceptor(std::function<bool(Batch &batch)> interceptor) { m_interceptor = std::move(interceptor); }
 
+    // Raises or lowers how many batches may be ahead of the output (workers joining a job).
+    void setMaxInFlight(int batches);
+
     void cancel();
     void setPaused(bool paused);
     bool isPaused() const;
@@ -63,7 +66,7 @@ private:
     bool takeLocked(QMutexLocker<QMutex> &lock, int maxRows, Batch *batch);
 
     DatasetReader *m_reader;
-    int m_maxInFlight;
+    int m_maxInFlight; // guarded by m_mutex
     qint64 m_totalRows;
 
     mutable QMutex m_mutex;

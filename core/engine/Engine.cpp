@@ -33,8 +33,9 @@ namespace fastmap {
 namespace {
 // What starting and feeding one more thread costs; below this the job runs in-process.
 constexpr double kThreadStartupSeconds = 0.001;
-// Looking an element up in the cache costs a few microseconds; cheaper functions just run.
-constexpr double kCacheMinSecondsPerElement = 20e-6;
+// A cold cache costs about 2 us an element (hashing, and SQLite's insert); below ten times that
+// the cache would cost more than 10% of the function, so cheaper functions just run.
+constexpr double kCacheMinSecondsPerElement = 25e-6;
 } // namespace
 
 QString jobStatusName(JobStatus status)
@@ -154,26 +155,34 @@ struct Engine::Run
     void measureRemoteBytes(const BatchResult &result)
     {
         BatchRequest request = remoteContext.requestTemplate;
-        request.rows = result.batch.input;
+        request.inputs = result.batch.input;
         bytesInPerElement = double(BatchCodec::encodeRequest(request).size()) / result.batch.size();
         BatchResponse response;
         response.output = result.output;
         bytesOutPerElement = double(BatchCodec::encodeResponse(response).size()) / result.batch.size();
     }
     bool measureBytes = false; // set only while the serial sample runs
+    int localInFlight = 0;     // the scheduler's limit before workers join
 
     // Takes what the cache knows, computes the rest, and remembers what was computed.
     void runThroughCache(BatchResult &result)
     {
         const Table &input = result.batch.input;
         const int rows = input.rowCount();
-        std::vector<QByteArray> keys(static_cast<std::size_t>(rows));
-        for (int r = 0; r < rows; ++r)
-            keys[std::size_t(r)] = ResultCache::elementKey(cacheKeyPrefix, input, r);
+        std::vector<CacheKey> keys;
+        ResultCache::elementKeys(cacheKeyPrefix, input, &keys);
         std::vector<char> found(std::size_t(rows), 0);
         int hits = 0;
-        if (cacheMode == ResultCache::Mode::Use)
+        if (cacheMode == ResultCache::Mode::Use) {
             hits = cache->lookup(keys, outputTypes, &result.output, &found);
+            // An element whose input did not convert stays failed, whatever its zeroed key found.
+            for (int r = 0; r < rows && result.output.hasFailures(); ++r) {
+                if (found[std::size_t(r)] && result.output.failed(r)) {
+                    found[std::size_t(r)] = 0;
+                    --hits;
+                }
+            }
+        }
         cacheHits.fetch_add(hits, std::memory_order_relaxed);
         if (hits == rows)
             return;
@@ -461,6 +470,7 @@ struct Engine::Run
         remoteContext.clock = &clock;
         remoteContext.outputTypes = outputTypes;
         remoteContext.parser = &parser;
+        remoteContext.function = function.get();
         remoteContext.secondsPerElement = sizer->secondsPerElement();
         remoteContext.maxBatchRows = spec.maxBatchRows;
         remoteContext.batchTargetSeconds = spec.batchTargetSeconds;
@@ -473,6 +483,7 @@ struct Engine::Run
         remote->add(currentWorkerUrls());
         remote->waitForProbes(int(qMax(5.0, spec.remoteTimeoutSeconds) * 1000));
 
+        updateInFlight();
         const Estimate estimate = makeEstimate(remote->probes());
         QMetaObject::invokeMethod(engine, "estimateReady", Qt::QueuedConnection, Q_ARG(fastmap::Estimate, estimate));
         for (const WorkerProbe &probe : estimate.workers)
@@ -481,6 +492,16 @@ struct Engine::Run
         if (spec.estimateOnly)
             return false;
         return decideRemote(estimate);
+    }
+
+    // Each worker keeps two batches per thread in flight, so the output may lag further behind.
+    void updateInFlight()
+    {
+        int remoteInFlight = 0;
+        for (const WorkerProbe &probe : remote->probes())
+            if (probe.usable)
+                remoteInFlight += BatchCodec::kBatchesPerThread * qMax(1, probe.threads);
+        scheduler->setMaxInFlight(localInFlight + remoteInFlight);
     }
 
     Estimate makeEstimate(const QList<WorkerProbe> &workers)
@@ -545,6 +566,7 @@ struct Engine::Run
             for (const QString &url : remote->add(urls))
                 notify(QStringLiteral("worker %1 added").arg(url));
             remote->retireMissing(urls);
+            updateInFlight();
         }
         if (!remoteEnabled)
             return;
@@ -807,6 +829,7 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
     run->threads = spec.threads > 0 ? spec.threads : qMax(1, QThread::idealThreadCount());
     run->spec.maxBatchRows = qMax(1, spec.maxBatchRows);
     const int inFlight = spec.maxBatchesInFlight > 0 ? spec.maxBatchesInFlight : 4 * run->threads;
+    run->localInFlight = inFlight;
     run->scheduler = std::make_unique<BatchScheduler>(run->reader.get(), inFlight);
     if (m_stored) {
         Run *r = run.get();
