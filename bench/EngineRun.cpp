@@ -5,6 +5,7 @@
 #include "SystemInfo.h"
 
 #include "dataset/Dataset.h"
+#include "engine/BatchParser.h"
 #include "engine/Engine.h"
 #include "engine/ResultSink.h"
 #include "plugin/PluginCatalog.h"
@@ -21,19 +22,14 @@ namespace {
 
 // Reads back what demoWorkHex() wrote: exactly 16 lowercase hexadecimal digits. Branch-free per
 // digit, so that the sink's own cost stays small next to the engine's.
-bool parseHash(const QVariant &value, quint64 *hash)
+bool parseHash(std::string_view text, quint64 *hash)
 {
-    if (value.typeId() != QMetaType::QString)
-        return false;
-    // Read the stored string in place: no copy, no reference counting.
-    const QString &text = *static_cast<const QString *>(value.constData());
     if (text.size() != 16)
         return false;
-    const char16_t *digits = reinterpret_cast<const char16_t *>(text.constData());
     quint64 h = 0;
     bool valid = true;
     for (int i = 0; i < 16; ++i) {
-        const unsigned u = digits[i];
+        const unsigned u = static_cast<unsigned char>(text[std::size_t(i)]);
         valid &= (u - '0' < 10u) | (u - 'a' < 6u);
         // '0'-'9' are 0x30-0x39 and 'a'-'f' are 0x61-0x66: the low nibble, plus 9 for letters.
         h = (h << 4) | ((u & 0xf) + 9 * (u >> 6));
@@ -55,7 +51,7 @@ public:
         quint64 sum = 0;
         for (int r = 0; r < rows; ++r) {
             quint64 hash = 0;
-            if (result.output.failed(r) || !parseHash(out.at(r, 0), &hash)) {
+            if (result.output.failed(r) || !parseHash(out.text(0, r), &hash)) {
                 result.encoded.clear(); // consume() reports it
                 return;
             }
@@ -154,6 +150,7 @@ Breakdown measureBreakdown(PluginCatalog &catalog, qint64 iterations, int rows, 
         b.error = function ? inputError.toString() : message;
         return b;
     }
+    const BatchParser parser(reader->parser(), {{0, ColumnType::Text, QStringLiteral("x")}}, {ColumnType::Text}, {});
     ChecksumSink sink;
     double best[5] = {1e300, 1e300, 1e300, 1e300, 1e300};
     quint64 kernelSum = 0;
@@ -161,17 +158,18 @@ Breakdown measureBreakdown(PluginCatalog &catalog, qint64 iterations, int rows, 
     for (int k = 0; k < batches; ++k) {
         double t[6];
         t[0] = threadCpuSeconds();
-        Table table(1);
-        table.reserveRows(rows);
-        const int n = reader->read(table, rows);
+        // Cutting and parsing: what the scheduler and the executor do before the function runs.
+        Batch batch;
+        const int n = reader->readRecords(batch.records, rows);
+        BatchOutput output;
+        parser.parse(batch, &output);
         t[1] = threadCpuSeconds();
-        BatchOutput output(1, n);
-        function->process(table, output);
+        function->process(batch.input, output);
         t[2] = threadCpuSeconds();
         {
             BatchResult result;
+            result.batch = std::move(batch);
             result.batch.firstRow = first;
-            result.batch.rows = std::move(table);
             result.output = std::move(output);
             sink.prepare(result);
             t[3] = threadCpuSeconds();

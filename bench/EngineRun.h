@@ -25,7 +25,7 @@ MethodResult runEngine(PluginCatalog &catalog, qint64 n, qint64 iterations, int 
 // batches of `rows`, timed with the thread's CPU clock.
 struct Breakdown
 {
-    double readNs = 0;    // RangeReader::read into a fresh Table, as BatchScheduler::next does
+    double readNs = 0;    // cutting the records (the scheduler) and parsing them (the executor)
     double processNs = 0; // Function::process into a fresh BatchOutput, as Engine's execute does
     double prepareNs = 0; // the checksum sink's prepare(): parse the hex strings, sum
     double freeNs = 0;    // destroying the BatchResult: the rows, the output strings

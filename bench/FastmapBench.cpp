@@ -503,7 +503,7 @@ int runBreakdown(const Options &o, PluginCatalog &catalog, const Calibration &ca
                 .arg(QStringLiteral("%1%").arg(100 * b.kernelNs / total, 0, 'f', 1), 12));
     }
     out(QStringLiteral(
-        "read: RangeReader::read (under the scheduler's lock in the engine); process: the plugin, kernel "
+        "read: cutting the records (under the scheduler's lock) and parsing them (on the executor); process: the plugin, kernel "
         "included;\nprepare: this sink's parse; free: destroying the batch (on the delivering thread "
         "in the engine);\noverhead: all but the kernel. Scheduling, ordering and threads come on "
         "top."));
