@@ -55,6 +55,18 @@ class TestCliJobs : public QObject
         return QJsonDocument::fromJson(cli({"jobs", "--json"}).out.toUtf8()).object().value("jobs").toArray();
     }
 
+    // test.control's second column names the thread that ran the element, which differs from
+    // run to run: the rest must be the same.
+    static QByteArray withoutThreads(const QByteArray &csv)
+    {
+        QByteArray out;
+        for (const QByteArray &line : csv.split('\n')) {
+            const QList<QByteArray> fields = line.split(',');
+            out += fields.first() + ',' + fields.last() + '\n';
+        }
+        return out;
+    }
+
     static QByteArray contents(const QString &path)
     {
         QFile f(path);
@@ -259,7 +271,7 @@ private slots:
             const Result r = cli({"export", id, "--output", bundle});
             QVERIFY2(r.exitCode == 0 && !r.err.contains(QStringLiteral("warning")), qPrintable(r.err));
             const QMap<QString, QByteArray> entries = bundleEntries(bundle);
-            QCOMPARE(entries.value("results.csv"), contents(out));
+            QCOMPARE(withoutThreads(entries.value("results.csv")), withoutThreads(contents(out)));
             QCOMPARE(entries.value("errors.csv").count("\r\n"), 1 + 10);
         }
         // Once the file changed, the dropped job's bundle says what is missing.
@@ -322,7 +334,7 @@ private slots:
         QCOMPARE(int(jobs().size()), before);
         const QString reference = m_dir.filePath(QStringLiteral("recorded.csv"));
         QCOMPARE(cli({"run", "test.control", "-i", "range:700", "-o", reference}).exitCode, 0);
-        QCOMPARE(contents(out), contents(reference));
+        QCOMPARE(withoutThreads(contents(out)), withoutThreads(contents(reference)));
         QCOMPARE(cli({"run", "test.control", "-i", "range:7", "-o", out, "--no-record", "--keep-results"}).exitCode, 2);
         QVERIFY(cli({"help", "run"}).out.contains(QStringLiteral("--no-record")));
     }
