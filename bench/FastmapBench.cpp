@@ -308,13 +308,13 @@ QString costLabel(double us)
     return QStringLiteral("%1 us").arg(us, 0, 'g', 3);
 }
 
-// The issue's targets for the engine, as a ratio to the std::thread limit; 0: none.
+// The targets for the engine (issue #10), as a ratio to the std::thread limit; 0: none.
 double targetRatio(double costUs)
 {
-    if (costUs >= 10 - 1e-9)
-        return 0.9;
     if (costUs >= 1 - 1e-9)
-        return 0.5;
+        return 0.95;
+    if (costUs >= 0.1 - 1e-9)
+        return 0.7;
     return 0;
 }
 
