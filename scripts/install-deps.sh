@@ -14,7 +14,7 @@ packages="
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools linguist-qt6
   qtkeychain-qt6-dev libarchive-dev
   libtbb-dev clang libclang-rt-dev
-  xvfb xauth unzip zstd openssl bsdutils
+  xvfb xauth unzip zstd openssl bsdutils locales
   python3-pandas python3-numpy time
   dpkg-dev file desktop-file-utils appstream mandoc man-db groff-base systemd
 "

@@ -96,6 +96,7 @@ bool JobController::resumeJob(const QString &jobId, const QByteArray &token, boo
 bool JobController::launchRecorded(JobDescription &description, const QString &resumeId, QString *error)
 {
     auto run = std::make_unique<RecordedRun>(m_catalog, m_storePath);
+    run->setStoreLimit(m_storeLimit);
     if (resumeId.isEmpty())
         description.output = QDir(resultsFolder()).filePath(run->jobId() + QStringLiteral(".csv"));
     // The app's own folder may have been cleaned up since; a folder the user chose is left alone.

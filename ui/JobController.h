@@ -3,6 +3,7 @@
 
 #include "LiveData.h"
 #include "engine/Engine.h"
+#include "jobs/JobStore.h"
 #include "jobs/ResultCache.h"
 
 #include <QObject>
@@ -37,6 +38,8 @@ public:
     void setStorePath(const QString &path) { m_storePath = path; }
     QString storePath() const { return m_storePath; }
     void setCacheMode(ResultCache::Mode mode) { m_cacheMode = mode; }
+    // The job store's size cap for the app's runs, in bytes; < 0: none (Settings, run/storeLimit).
+    void setStoreLimit(qint64 bytes) { m_storeLimit = bytes; }
     // The folder of the result files of the app's jobs: beside the job store.
     QString resultsFolder() const;
 
@@ -104,6 +107,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_retryDir;
     QString m_storePath;
     ResultCache::Mode m_cacheMode = ResultCache::Mode::Use;
+    qint64 m_storeLimit = JobStore::kDefaultLimitBytes;
     std::unique_ptr<RecordedRun> m_run; // the recorded job while it runs
     std::unique_ptr<ResultWriter> m_writer;
     QString m_jobId;

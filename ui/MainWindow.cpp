@@ -313,6 +313,7 @@ bool MainWindow::run()
             addLog(m_tokens->warning());
     }
     m_controller->setCacheMode(m_settings.cacheMode());
+    m_controller->setStoreLimit(m_settings.storeLimit());
     prepareResultsView();
     if (!m_controller->start(spec, &error)) {
         m_status->setText(tr("Cannot start: %1").arg(error));
