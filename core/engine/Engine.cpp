@@ -33,6 +33,8 @@ namespace fastmap {
 namespace {
 // What starting and feeding one more thread costs; below this the job runs in-process.
 constexpr double kThreadStartupSeconds = 0.001;
+// Without workers the sample may stop after this much work once the job is clearly not too light.
+constexpr double kQuickSampleSeconds = 0.002;
 // A cold cache costs about 2 us an element (hashing, and SQLite's insert); below ten times that
 // the cache would cost more than 10% of the function, so cheaper functions just run.
 constexpr double kCacheMinSecondsPerElement = 25e-6;
@@ -331,6 +333,12 @@ struct Engine::Run
         bool trimmed = false;
         Batch batch;
         measureBytes = wantsRemote();
+        // The full sample feeds the estimate and the remote decision. Without workers it only has
+        // to tell whether the job is too light for threads, which a few milliseconds show; the
+        // sizer keeps adapting afterwards. Meanwhile the other threads wait, so it ends early.
+        const bool quick = !measureBytes && !spec.estimateOnly && threads > 1
+                           && spec.serialFallback != JobSpec::SerialFallback::Always;
+        const double quickSeconds = std::min(spec.sampleSeconds, kQuickSampleSeconds);
         while (!cancelRequested && busy < spec.sampleSeconds && pullOnDriver(size, &batch)) {
             BatchResult result = execute(std::move(batch), QStringLiteral("local"));
             busy += result.durationNs * 1e-9;
@@ -339,6 +347,12 @@ struct Engine::Run
             deliver(0);
             if (trimmed)
                 break;
+            if (quick && busy >= quickSeconds) {
+                const qint64 remaining = estimatedRemainingRows();
+                const double serialRest = busy / double(rows) * double(remaining);
+                if (remaining < 0 || serialRest > 20 * threads * kThreadStartupSeconds)
+                    break; // clearly heavy enough for threads
+            }
             size = qMin(size * 2, spec.maxBatchRows);
             // A doubled batch could overshoot the sample by almost its whole length while the
             // other threads wait: the next batch is only what is left of it, and the last.

@@ -258,19 +258,40 @@ private slots:
         // 1 ms per element and a 40 ms sample: doubling alone would run 1+2+4+8+16 = 31 ms, then
         // 32 more elements, 63 ms in all, while the other thread waits. Trimmed, the last batch
         // takes only what is left of the 40 ms.
+        // The full sample runs for an estimate (and when workers are configured).
         JobSpec spec = controlSpec(2000, 2);
         spec.sampleSeconds = 0.04;
+        spec.estimateOnly = true;
         spec.params.insert(QStringLiteral("delay_us"), 1000);
         CountingSink sink;
         const JobSummary summary = runToEnd(spec, &sink);
-        QCOMPARE(summary.status, JobStatus::Completed);
-        QCOMPARE(sink.rows, qint64(2000));
+        QCOMPARE(summary.status, JobStatus::Estimated);
         QVERIFY(!sink.orderBroken && !sink.wrongValues);
         const QString sample =
             QStringLiteral("%1 elements in %2 s").arg(summary.sampleElements).arg(summary.sampleSeconds);
         QVERIFY2(summary.sampleSeconds >= 0.03, qPrintable(sample));
         QVERIFY2(summary.sampleSeconds < 0.055, qPrintable(sample));
         QVERIFY2(summary.sampleElements < 63, qPrintable(sample));
+    }
+
+    void theSampleEndsEarlyOnAHeavyJobWithoutWorkers()
+    {
+        // 2 s of work on two threads: a few milliseconds show it is not too light, and the
+        // other thread should not wait out the whole 0.1 s sample.
+        JobSpec spec = controlSpec(2000, 2);
+        spec.sampleSeconds = 0.1;
+        spec.params.insert(QStringLiteral("delay_us"), 1000);
+        CountingSink sink;
+        const JobSummary summary = runToEnd(spec, &sink);
+        QCOMPARE(summary.status, JobStatus::Completed);
+        QCOMPARE(sink.rows, qint64(2000));
+        QVERIFY(!sink.orderBroken && !sink.wrongValues);
+        QVERIFY(!summary.ranInProcess);
+        const QString sample =
+            QStringLiteral("%1 elements in %2 s").arg(summary.sampleElements).arg(summary.sampleSeconds);
+        QVERIFY2(summary.sampleSeconds >= 0.002, qPrintable(sample));
+        QVERIFY2(summary.sampleSeconds < 0.02, qPrintable(sample));
+        QVERIFY2(summary.sampleSecondsPerElement > 0.0009, qPrintable(sample));
     }
 
     void stressManyThreadsTinyBatches()
