@@ -89,7 +89,16 @@ int CsvReader::readRecords(RecordBlock &out, int maxRows)
     if (m_error.isSet())
         return -1;
     int rows = 0;
+    if (maxRows > 0) {
+        out.ends.reserve(std::size_t(maxRows));
+        out.lines.reserve(std::size_t(maxRows));
+    }
     while (rows < maxRows && out.bytes.size() < kMaxBlockBytes) {
+        // Between records: the quote-free lines already buffered are cut in bulk, and only what
+        // that leaves (a quote, a record over the limit, a chunk boundary, the end) comes here.
+        rows = cutPlainRecords(out, maxRows, rows);
+        if (rows >= maxRows || out.bytes.size() >= kMaxBlockBytes)
+            break;
         if (nextRecord() != Cut::Record)
             break;
         out.bytes.append(m_file.data(), m_recordLength);
@@ -102,6 +111,62 @@ int CsvReader::readRecords(RecordBlock &out, int maxRows)
     m_row += rows;
     // Records before an error are delivered first; the error shows on the next call.
     return rows == 0 && m_error.isSet() ? -1 : rows;
+}
+
+int CsvReader::cutPlainRecords(RecordBlock &out, int maxRows, int rows)
+{
+    // The fast path of nextRecord() + finishRecord() for the records that end, with a line feed,
+    // in the buffer before its next quote: those are cut exactly as scan() would cut them (the
+    // record up to its LF, less a CR before it; blank lines skipped; one line each). A record over
+    // the limit is left to scan(), which reports it.
+    const char *bytes = m_file.data();
+    const qsizetype size = m_file.size();
+    qsizetype stop = nextQuote(0, size);
+    if (stop < 0)
+        stop = size;
+    if (stop == 0)
+        return rows;
+    const qint64 maxLength = m_options.maxRecordBytes;
+    qsizetype used = out.bytes.size();
+    // At most `stop` bytes are appended: make room once, write in place, trim at the end.
+    if (out.bytes.capacity() < used + stop)
+        out.bytes.reserve(std::max(used + stop, out.bytes.capacity() + out.bytes.capacity() / 2));
+    out.bytes.resize(used + stop);
+    char *to = out.bytes.data();
+    qsizetype at = 0;
+    qint64 line = m_line;
+    while (rows < maxRows && used < kMaxBlockBytes) {
+        const void *found = std::memchr(bytes + at, '\n', std::size_t(stop - at));
+        if (!found)
+            break;
+        const qsizetype lineFeed = static_cast<const char *>(found) - bytes;
+        qsizetype length = lineFeed - at;
+        if (length > 0 && bytes[lineFeed - 1] == '\r')
+            --length;
+        if (length > maxLength)
+            break;
+        if (length > 0) {
+            std::memcpy(to + used, bytes + at, std::size_t(length));
+            used += length;
+            out.ends.push_back(std::uint32_t(used));
+            out.lines.push_back(line);
+            ++rows;
+        }
+        ++line;
+        at = lineFeed + 1;
+    }
+    out.bytes.resize(used);
+    if (at > 0) {
+        // As finishRecord() leaves the state, for everything consumed at once.
+        m_file.consume(at);
+        m_line = line;
+        m_lineFeedAt = -1;
+        if (m_quoteAt >= 0)
+            m_quoteAt -= at; // the quote lies at or past `stop`
+        else
+            m_quoteNone = std::max<qsizetype>(m_quoteNone - at, 0);
+    }
+    return rows;
 }
 
 char CsvReader::detectDelimiter()

@@ -36,6 +36,7 @@ private:
 
     char detectDelimiter();
     Cut nextRecord();
+    int cutPlainRecords(RecordBlock &out, int maxRows, int rows);
     Cut scan(bool atEnd);
     qsizetype nextQuote(qsizetype from, qsizetype limit);
     qint64 scanWindow() const;
