@@ -136,6 +136,50 @@ FileBuffer::Fill FileBuffer::nextLine(qint64 maxBytes, QByteArrayView *line, qin
     }
 }
 
+int FileBuffer::appendBufferedLines(RecordBlock &out, int rows, int maxRows, qsizetype byteCap,
+                                    qint64 maxBytes, bool skipBlank)
+{
+    consume(m_pendingLine);
+    m_pendingLine = 0;
+    const char *bytes = data();
+    const qsizetype available = size();
+    if (available == 0 || rows >= maxRows)
+        return rows;
+    qsizetype used = out.bytes.size();
+    // At most `available` bytes are appended: make room once, write in place, trim at the end.
+    if (out.bytes.capacity() < used + available)
+        out.bytes.reserve(std::max(used + available, out.bytes.capacity() + out.bytes.capacity() / 2));
+    out.bytes.resize(used + available);
+    char *to = out.bytes.data();
+    qsizetype at = 0;
+    qint64 lines = m_lines;
+    while (rows < maxRows && used < byteCap) {
+        const void *found = std::memchr(bytes + at, '\n', std::size_t(available - at));
+        if (!found)
+            break;
+        const qsizetype lineFeed = static_cast<const char *>(found) - bytes;
+        qsizetype length = lineFeed - at;
+        if (length > 0 && bytes[lineFeed - 1] == '\r')
+            --length;
+        if (length > maxBytes)
+            break;
+        const char *line = bytes + at;
+        ++lines;
+        at = lineFeed + 1;
+        if (skipBlank && std::all_of(line, line + length, [](char c) { return c == ' ' || c == '\t' || c == '\r'; }))
+            continue;
+        std::memcpy(to + used, line, std::size_t(length));
+        used += length;
+        out.ends.push_back(std::uint32_t(used));
+        out.lines.push_back(lines);
+        ++rows;
+    }
+    out.bytes.resize(used);
+    consume(at);
+    m_lines = lines;
+    return rows;
+}
+
 double FileBuffer::progress() const
 {
     if (m_atEnd && size() == m_pendingLine)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "dataset/InputError.h"
+#include "dataset/RecordBlock.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -32,6 +33,15 @@ public:
     // The next line without its LF or CRLF (the last line may lack them); valid until the next call.
     // `lineNumber` is 1-based. A line longer than maxBytes is an error.
     Fill nextLine(qint64 maxBytes, QByteArrayView *line, qint64 *lineNumber, InputError *error);
+
+    // The fast path of nextLine() for many lines: appends to `out` (records back to back, their
+    // ends and line numbers; out.count is left alone) the lines whose LF is already buffered, each
+    // exactly as nextLine() would hand it out, while `rows` < maxRows and out.bytes stays under
+    // byteCap. With skipBlank, lines of only spaces, tabs and CRs are counted but not appended.
+    // Stops before a line over maxBytes and before a line not wholly buffered, for nextLine() to
+    // take. Returns the new number of rows.
+    int appendBufferedLines(RecordBlock &out, int rows, int maxRows, qsizetype byteCap, qint64 maxBytes,
+                            bool skipBlank);
 
     // File offset of data().
     qint64 position() const { return m_bufferOffset + m_begin; }

@@ -60,10 +60,20 @@ int JsonLinesReader::readRecords(RecordBlock &out, int maxRows)
         m_haveFirst = false;
         m_first.clear();
     }
+    if (maxRows > 0) {
+        out.ends.reserve(std::size_t(maxRows));
+        out.lines.reserve(std::size_t(maxRows));
+    }
     QByteArrayView line;
     qint64 lineNumber = 0;
-    while (rows < maxRows && out.bytes.size() < kMaxBlockBytes && nextLine(&line, &lineNumber))
+    for (;;) {
+        // The lines already buffered in bulk, blank ones skipped as nextLine() skips them;
+        // nextLine() for a chunk boundary, the end, an error.
+        rows = m_file.appendBufferedLines(out, rows, maxRows, kMaxBlockBytes, m_options.maxRecordBytes, true);
+        if (rows >= maxRows || out.bytes.size() >= kMaxBlockBytes || !nextLine(&line, &lineNumber))
+            break;
         append(line, lineNumber);
+    }
     out.count = rows;
     m_row += rows;
     // Records before an error are delivered first; the error shows on the next call.

@@ -68,11 +68,18 @@ int TextLinesReader::readRecords(RecordBlock &out, int maxRows)
     if (m_error.isSet())
         return -1;
     int rows = 0;
+    if (maxRows > 0) {
+        out.ends.reserve(std::size_t(maxRows));
+        out.lines.reserve(std::size_t(maxRows));
+    }
     QByteArrayView line;
     qint64 lineNumber = 0;
-    while (rows < maxRows && out.bytes.size() < kMaxBlockBytes &&
-           m_file.nextLine(m_options.maxRecordBytes, &line, &lineNumber, &m_error) ==
-               FileBuffer::Fill::Data) {
+    for (;;) {
+        // The lines already buffered in bulk; nextLine() for a chunk boundary, the end, an error.
+        rows = m_file.appendBufferedLines(out, rows, maxRows, kMaxBlockBytes, m_options.maxRecordBytes, false);
+        if (rows >= maxRows || out.bytes.size() >= kMaxBlockBytes ||
+            m_file.nextLine(m_options.maxRecordBytes, &line, &lineNumber, &m_error) != FileBuffer::Fill::Data)
+            break;
         out.bytes.append(line);
         out.ends.push_back(std::uint32_t(out.bytes.size()));
         out.lines.push_back(lineNumber);
