@@ -129,6 +129,39 @@ inline ParseResult parseAll(DatasetReader &reader, const std::vector<FieldTarget
     return result;
 }
 
+// Records as readRecords() cuts them, each with its line, checking every block's layout.
+using CutRecords = QList<QPair<QByteArray, qint64>>;
+
+struct CutResult
+{
+    CutRecords records;
+    InputError error; // set when a call returned -1
+};
+
+inline CutResult cutAll(DatasetReader &reader, int maxRows)
+{
+    CutResult result;
+    for (;;) {
+        RecordBlock block;
+        const int got = reader.readRecords(block, maxRows);
+        if (got < 0) {
+            result.error = reader.error();
+            break;
+        }
+        if (got != block.count || got > maxRows || int(block.ends.size()) != got || int(block.lines.size()) != got ||
+            block.firstRow != result.records.size() || (got > 0 && block.ends.back() != block.bytes.size()))
+            qFatal("readRecords() returned %d for a malformed block of %d records", got, block.count);
+        if (got == 0)
+            break;
+        for (int r = 0; r < got; ++r) {
+            if (r > 0 && block.end(r - 1) > block.end(r))
+                qFatal("readRecords() gave decreasing record ends");
+            result.records.append({block.bytes.mid(block.begin(r), block.end(r) - block.begin(r)), block.line(r)});
+        }
+    }
+    return result;
+}
+
 inline std::vector<FieldTarget> allText(const DatasetReader &reader)
 {
     std::vector<FieldTarget> targets;

@@ -59,6 +59,7 @@ private slots:
     void multiByteCharacterAcross64KiB();
     void crlfAcross64KiB();
     void smallBatchesGiveTheSameRows();
+    void mostlyPlainRecordsAtEveryChunkSize();
     void progress();
     void wrongTableWidthIsAnError();
 
@@ -679,6 +680,56 @@ void TestCsvReader::wrongTableWidthIsAnError()
     QCOMPARE(reader.readText(table, 1), -1);
     QCOMPARE(table.rowCount(), 0);
     QVERIFY(reader.error().message.startsWith(QLatin1String("internal error")));
+}
+
+void TestCsvReader::mostlyPlainRecordsAtEveryChunkSize()
+{
+    // Runs of quote-free records (cut in bulk) between the cases that are not: CRLF, blank lines,
+    // a CR kept before CR LF, quoted fields across lines, a stray quote, a record of exactly the
+    // limit and one over it, chunk boundaries anywhere and blocks of any size.
+    QByteArray bytes = "a,b\r\n123456789,12\r\n";
+    CutRecords expected = {{"123456789,12", 2}};
+    qint64 line = 3;
+    for (int i = 0; i < 60; ++i) {
+        const QByteArray n = QByteArray::number(i);
+        switch (i % 6) {
+        case 0: bytes += n + ",x\n"; expected.append({n + ",x", line++}); break;
+        case 1: bytes += n + ",yy\r\n"; expected.append({n + ",yy", line++}); break;
+        case 2: bytes += "\n" + n + ",z\n"; ++line; expected.append({n + ",z", line++}); break;
+        case 3:
+            bytes += "\r\n" + n + ",\"q\nr\"\n";
+            ++line;
+            expected.append({n + ",\"q\nr\"", line});
+            line += 2;
+            break;
+        case 4: bytes += n + ",a\"b\n"; expected.append({n + ",a\"b", line++}); break;
+        case 5: bytes += n + ",w\r\r\n\n\n"; expected.append({n + ",w\r", line}); line += 3; break;
+        }
+    }
+    const QString complete = writeFile(m_dir, "mostly-plain.csv", bytes + "last,1");
+    CutRecords all = expected;
+    all.append({"last,1", line});
+    const qint64 overLine = line;
+    const QString over = writeFile(m_dir, "mostly-plain-over.csv", bytes + "123456789,123\r\n1,2\n");
+    for (int chunk : {1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 65536}) {
+        for (int maxRows : {1, 2, 7, 16384}) {
+            const QByteArray where = QByteArray("chunk ") + QByteArray::number(chunk) + " rows " + QByteArray::number(maxRows);
+            CsvReader reader(complete, withChunk(chunk, 12));
+            QVERIFY(reader.open());
+            const CutResult read = cutAll(reader, maxRows);
+            QVERIFY2(!read.error.isSet(), where + ": " + qPrintable(read.error.toString()));
+            QCOMPARE(read.records, all);
+            QCOMPARE(reader.progress(), 1.0);
+
+            CsvReader tooLong(over, withChunk(chunk, 12));
+            QVERIFY(tooLong.open());
+            const CutResult cut = cutAll(tooLong, maxRows);
+            QVERIFY2(cut.error.isSet(), where.constData());
+            QCOMPARE(cut.error.line, overLine);
+            QCOMPARE(cut.error.message, FileBuffer::tooLongMessage(12));
+            QCOMPARE(cut.records, expected);
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCsvReader)

@@ -29,6 +29,7 @@ private slots:
     void lineLimit();
     void multiByteCharacterAcross64KiB();
     void smallBatchesGiveTheSameRows();
+    void manyLinesAtEveryChunkSize();
     void progress();
 
 private:
@@ -355,6 +356,50 @@ void TestJsonLinesReader::progress()
     QCOMPARE(block.firstRow, 500);
     QCOMPARE(reader.progress(), 1.0);
     QCOMPARE(reader.bytesRead(), 1000 * 13);
+}
+
+
+void TestJsonLinesReader::manyLinesAtEveryChunkSize()
+{
+    // Lines cut in bulk and one by one agree: blank lines (spaces, tabs, CRs) skipped, CRLF, a
+    // line of exactly the limit, one over it, chunk boundaries anywhere, any block size.
+    QByteArray bytes;
+    CutRecords expected;
+    qint64 line = 1;
+    for (int i = 0; i < 60; ++i) {
+        const QByteArray record = "{\"a\":" + QByteArray::number(i) + "}";
+        switch (i % 5) {
+        case 0: bytes += record + "\n"; break;
+        case 1: bytes += record + "\r\n"; break;
+        case 2: bytes += "\n \t\r\n\r\n" + record + "\n"; line += 3; break;
+        case 3: bytes += "  \n" + record + "\r\n"; ++line; break;
+        case 4: bytes += "\t\n{\"b\": 123}\r\n"; ++line; break;
+        }
+        expected.append({i % 5 == 4 ? QByteArray("{\"b\": 123}") : record, line++});
+    }
+    const QString complete = writeFile(m_dir, "many.jsonl", bytes + " \n{\"z\":1}");
+    CutRecords all = expected;
+    all.append({"{\"z\":1}", line + 1});
+    const QString over = writeFile(m_dir, "many-over.jsonl", bytes + "{\"b\": 1234}\n{}\n");
+    for (int chunk : {1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 65536}) {
+        for (int maxRows : {1, 2, 7, 16384}) {
+            const QByteArray where = QByteArray("chunk ") + QByteArray::number(chunk) + " rows " + QByteArray::number(maxRows);
+            JsonLinesReader reader(complete, withChunk(chunk, 10));
+            QVERIFY(reader.open());
+            const CutResult read = cutAll(reader, maxRows);
+            QVERIFY2(!read.error.isSet(), where + ": " + qPrintable(read.error.toString()));
+            QCOMPARE(read.records, all);
+            QCOMPARE(reader.progress(), 1.0);
+
+            JsonLinesReader tooLong(over, withChunk(chunk, 10));
+            QVERIFY(tooLong.open());
+            const CutResult cut = cutAll(tooLong, maxRows);
+            QVERIFY2(cut.error.isSet(), where.constData());
+            QCOMPARE(cut.error.line, line);
+            QCOMPARE(cut.error.message, QStringLiteral("line is longer than the limit of 10 bytes"));
+            QCOMPARE(cut.records, expected);
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestJsonLinesReader)

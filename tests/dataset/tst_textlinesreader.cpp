@@ -42,6 +42,7 @@ private slots:
     void hugeLineDoesNotBufferTheFile();
     void multiByteCharacterAcross64KiB();
     void smallBatchesGiveTheSameRows();
+    void manyLinesAtEveryChunkSize();
     void progress();
     void typedLines();
     void recordsAreLines();
@@ -261,6 +262,48 @@ void TestTextLinesReader::recordsAreLines()
     QCOMPARE(table.buffer().constData(), block.bytes.constData());
     QCOMPARE(table.text(0, 2), std::string_view("bc"));
     QVERIFY(table.isNull(0, 1));
+}
+
+
+void TestTextLinesReader::manyLinesAtEveryChunkSize()
+{
+    // Lines cut in bulk and one by one agree: empty lines are records, CRLF, a CR kept before
+    // CR LF, a line of exactly the limit, one over it, chunk boundaries anywhere, any block size.
+    QByteArray bytes;
+    CutRecords expected;
+    for (int i = 0; i < 60; ++i) {
+        const QByteArray n = QByteArray::number(i);
+        switch (i % 5) {
+        case 0: bytes += "t" + n + "\n"; expected.append({"t" + n, i + 1}); break;
+        case 1: bytes += "t" + n + "\r\n"; expected.append({"t" + n, i + 1}); break;
+        case 2: bytes += i % 2 ? "\n" : "\r\n"; expected.append({"", i + 1}); break;
+        case 3: bytes += "  " + n + "\r\r\n"; expected.append({"  " + n + "\r", i + 1}); break;
+        case 4: bytes += "1234567890\r\n"; expected.append({"1234567890", i + 1}); break;
+        }
+    }
+    const QString complete = writeFile(m_dir, "many.txt", bytes + "last");
+    CutRecords all = expected;
+    all.append({"last", 61});
+    const QString over = writeFile(m_dir, "many-over.txt", bytes + "12345678901\nok\n");
+    for (int chunk : {1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 65536}) {
+        for (int maxRows : {1, 2, 7, 16384}) {
+            const QByteArray where = QByteArray("chunk ") + QByteArray::number(chunk) + " rows " + QByteArray::number(maxRows);
+            TextLinesReader reader(complete, withChunk(chunk, 10));
+            QVERIFY(reader.open());
+            const CutResult read = cutAll(reader, maxRows);
+            QVERIFY2(!read.error.isSet(), where + ": " + qPrintable(read.error.toString()));
+            QCOMPARE(read.records, all);
+            QCOMPARE(reader.progress(), 1.0);
+
+            TextLinesReader tooLong(over, withChunk(chunk, 10));
+            QVERIFY(tooLong.open());
+            const CutResult cut = cutAll(tooLong, maxRows);
+            QVERIFY2(cut.error.isSet(), where.constData());
+            QCOMPARE(cut.error.line, 61);
+            QCOMPARE(cut.error.message, QStringLiteral("line is longer than the limit of 10 bytes"));
+            QCOMPARE(cut.records, expected);
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestTextLinesReader)
