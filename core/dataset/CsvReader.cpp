@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dataset/CsvReader.h"
 
+#include "dataset/LineFeeds.h"
+
 #include <QHash>
 
 #include <algorithm>
@@ -135,11 +137,11 @@ int CsvReader::cutPlainRecords(RecordBlock &out, int maxRows, int rows)
     char *to = out.bytes.data();
     qsizetype at = 0;
     qint64 line = m_line;
+    LineFeeds lineFeeds(bytes, 0, stop);
     while (rows < maxRows && used < kMaxBlockBytes) {
-        const void *found = std::memchr(bytes + at, '\n', std::size_t(stop - at));
-        if (!found)
+        const qsizetype lineFeed = lineFeeds.next();
+        if (lineFeed < 0)
             break;
-        const qsizetype lineFeed = static_cast<const char *>(found) - bytes;
         qsizetype length = lineFeed - at;
         if (length > 0 && bytes[lineFeed - 1] == '\r')
             --length;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "dataset/FileBuffer.h"
 
+#include "dataset/LineFeeds.h"
+
 #include <QFileInfo>
 
 #include <algorithm>
@@ -153,11 +155,11 @@ int FileBuffer::appendBufferedLines(RecordBlock &out, int rows, int maxRows, qsi
     char *to = out.bytes.data();
     qsizetype at = 0;
     qint64 lines = m_lines;
+    LineFeeds lineFeeds(bytes, 0, available);
     while (rows < maxRows && used < byteCap) {
-        const void *found = std::memchr(bytes + at, '\n', std::size_t(available - at));
-        if (!found)
+        const qsizetype lineFeed = lineFeeds.next();
+        if (lineFeed < 0)
             break;
-        const qsizetype lineFeed = static_cast<const char *>(found) - bytes;
         qsizetype length = lineFeed - at;
         if (length > 0 && bytes[lineFeed - 1] == '\r')
             --length;
