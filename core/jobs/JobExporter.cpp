@@ -35,8 +35,7 @@ QByteArray JobExporter::errorsCsv(const JobRecord &job) const
                 out.append("\r\n");
             });
             return true;
-        },
-        false); // the errors are kept apart from the outputs, which may be gone
+        }); // the errors are kept apart from the outputs, which may be gone
     return out;
 }
 
@@ -53,8 +52,7 @@ QByteArray JobExporter::jobLogCsv(const JobRecord &job) const
                        + QByteArray::number(b.firstRow) + ',' + QByteArray::number(b.rows) + ',' + QByteArray::number(b.bytesIn)
                        + ',' + QByteArray::number(b.bytesOut) + ',' + QByteArray::number(b.failures) + "\r\n");
             return true;
-        },
-        false);
+        });
     return out;
 }
 
@@ -75,8 +73,7 @@ QJsonObject JobExporter::manifest(const JobRecord &job) const
             ++t.batches;
             t.busy += b.durationNs * 1e-9;
             return true;
-        },
-        false);
+        });
     QJsonArray executors;
     for (auto it = perExecutor.cbegin(); it != perExecutor.cend(); ++it)
         executors.append(QJsonObject{{"executor", it.key()},

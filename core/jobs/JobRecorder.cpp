@@ -12,8 +12,9 @@ namespace fastmap {
 
 namespace {
 
-// What prepare() leaves in BatchResult::stored for consume(): the input hash, then the blob.
-constexpr qsizetype kHashBytes = 8;
+// What prepare() leaves in BatchResult::stored for consume(): the input hash, the blob's hash
+// (both computed here, in parallel, rather than on the delivering thread), then the blob.
+constexpr qsizetype kHashBytes = 16;
 
 } // namespace
 
@@ -55,9 +56,11 @@ void JobRecorder::prepare(BatchResult &result)
             result.stored = QByteArrayLiteral("changed");
         return;
     }
+    const QByteArray blob = TableCodec::encode(result.output);
     QByteArray stored(kHashBytes, Qt::Uninitialized);
     qToLittleEndian(hash, stored.data());
-    stored.append(TableCodec::encode(result.output));
+    qToLittleEndian(JobOutputFiles::hash(blob), stored.data() + 8);
+    stored.append(blob);
     result.stored = std::move(stored);
 }
 
@@ -87,7 +90,8 @@ bool JobRecorder::consume(const BatchResult &result, QString *error)
     QByteArray encoded;
     if (result.stored.size() > kHashBytes) {
         b.inputHash = qFromLittleEndian<qint64>(result.stored.constData());
-        // A view: `result` outlives the insert.
+        b.outputsHash = qFromLittleEndian<qint64>(result.stored.constData() + 8);
+        // A view: `result` outlives the write.
         b.outputs = QByteArray::fromRawData(result.stored.constData() + kHashBytes, result.stored.size() - kHashBytes);
     } else {
         b.inputHash = inputHash(records); // prepare() was not called

@@ -16,9 +16,9 @@ namespace fastmap {
 struct RecordBlock;
 
 // Stores every batch of a job as it is delivered, and passes it on to the result file. The
-// encoding (TableCodec: a copy per column, not a value each) happens in prepare(), on the
-// executor threads; consume() only writes the blob, its errors and its job-log line in one
-// transaction. Batches replayed from the store are not stored again, but their records are
+// encoding (TableCodec: a copy per column, not a value each) and its hash happen in prepare(),
+// on the executor threads; consume() only appends the blob to the job's output file and
+// commits its row (errors, job-log line, offset) in one transaction. Batches replayed from the store are not stored again, but their records are
 // checked against the hash stored with them, so a resume never mixes results of another input.
 class JobRecorder : public ResultSink
 {

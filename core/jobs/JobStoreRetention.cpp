@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The job store's retention (dropping stored results, the size cap), its failures' encoding and
-// the upgrade of a store written before SDK 2.
+// The job store's retention (dropping stored results, the size cap) and its failures' encoding.
 #include "jobs/JobStore.h"
 
-#include "jobs/SqliteSpace.h"
-
 #include <QCborArray>
-#include <QCborStreamReader>
 #include <QCborStreamWriter>
 #include <QCborValue>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -62,7 +59,8 @@ bool JobStore::dropResults(const QStringList &ids, QString *error)
     db.transaction();
     bool ok = true;
     for (const QString &id : ids) {
-        q.prepare(QStringLiteral("UPDATE batches SET outputs = X'' WHERE job_id = ? AND length(outputs) > 0"));
+        q.prepare(QStringLiteral("UPDATE batches SET outputs_at = 0, outputs_length = 0, outputs_hash = NULL "
+                                 "WHERE job_id = ? AND outputs_length > 0"));
         q.addBindValue(id);
         ok = ok && q.exec();
         q.prepare(QStringLiteral("UPDATE jobs SET results_dropped = ? WHERE id = ?"));
@@ -76,14 +74,37 @@ bool JobStore::dropResults(const QStringList &ids, QString *error)
         *error = QStringLiteral("cannot drop the stored results of job %1: %2").arg(ids.join(QStringLiteral(", ")), why);
         return false;
     }
-    SqliteSpace::reclaim(db);
+    // After the commit: a crash in between leaves a file that removeStrayOutputs() deletes, never
+    // a row without its bytes. The rows only changed in place, so no page of jobs.db is freed.
+    for (const QString &id : ids)
+        m_outputs.remove(id);
     return true;
+}
+
+void JobStore::removeStrayOutputs()
+{
+    // The files first: a job's row is committed before its file is made, so a file listed here
+    // whose job has no row is a stray one, not a job just created.
+    const QStringList files = m_outputs.jobIds();
+    if (files.isEmpty())
+        return;
+    QSet<QString> kept;
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (!q.exec(QStringLiteral("SELECT id FROM jobs WHERE results_dropped = 0")))
+        return;
+    while (q.next())
+        kept.insert(q.value(0).toString());
+    for (const QString &id : files) {
+        if (!kept.contains(id))
+            m_outputs.remove(id);
+    }
 }
 
 QList<JobRecord> JobStore::enforceLimit(qint64 limitBytes, QString *error, const QString &except)
 {
     QList<JobRecord> dropped;
-    const qint64 used = usedBytes();
+    removeStrayOutputs();
+    const qint64 used = fileBytes();
     if (limitBytes < 0 || used <= limitBytes)
         return dropped;
     QList<JobRecord> candidates;
@@ -117,6 +138,7 @@ QList<JobRecord> JobStore::pruneFinished(const QDateTime &updatedBefore, QString
 {
     QList<JobRecord> dropped;
     QStringList ids;
+    removeStrayOutputs();
     for (const JobRecord &job : jobs()) {
         if (job.hasStoredResults() && job.storedBytes > 0 && job.currentState() != QLatin1String("running")
             && (!updatedBefore.isValid() || job.updated < updatedBefore)) {
@@ -127,78 +149,6 @@ QList<JobRecord> JobStore::pruneFinished(const QDateTime &updatedBefore, QString
     if (!dropResults(ids, error))
         return {};
     return dropped;
-}
-
-bool JobStore::migrate(QString *error)
-{
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    QSqlQuery q(db);
-    q.exec(QStringLiteral("PRAGMA user_version"));
-    const int version = q.next() ? q.value(0).toInt() : 0;
-    q.finish();
-    if (version < 2 && !upgrade(db, error))
-        return false;
-    // Another connection busy: the space comes back at the next open that finds it idle.
-    if (SqliteSpace::autoVacuum(db) != 1 && SqliteSpace::vacuum(db))
-        SqliteSpace::reclaim(db);
-    return true;
-}
-
-bool JobStore::upgrade(QSqlDatabase &db, QString *error)
-{
-    QSqlQuery q(db);
-    bool hasErrors = false;
-    q.exec(QStringLiteral("PRAGMA table_info(batches)"));
-    while (q.next())
-        hasErrors = hasErrors || q.value(1).toString() == QLatin1String("errors");
-    q.finish();
-    if (!hasErrors) {
-        // Written before SDK 2: one CBOR value per output, which this build does not read. The
-        // failures are kept in the new form; the outputs go (those jobs cannot be resumed by an
-        // SDK 2 plugin anyway), and the file is compacted once, turning on auto-vacuum.
-        db.transaction();
-        bool ok = q.exec(QStringLiteral("ALTER TABLE batches ADD COLUMN errors BLOB"))
-                  && q.exec(QStringLiteral("ALTER TABLE batches ADD COLUMN input_hash INTEGER"))
-                  && q.exec(QStringLiteral("ALTER TABLE jobs ADD COLUMN results_dropped INTEGER NOT NULL DEFAULT 0"));
-        QList<std::pair<QVariantList, QByteArray>> converted;
-        if (ok && q.exec(QStringLiteral("SELECT job_id, first_row, outputs FROM batches WHERE failures > 0"))) {
-            while (q.next()) {
-                const QCborArray parts = QCborValue::fromCbor(q.value(2).toByteArray()).toArray();
-                QByteArray blob;
-                QCborStreamWriter w(&blob);
-                const QCborArray errors = parts.at(1).toArray();
-                w.startArray(quint64(errors.size()));
-                for (const QCborValue &e : errors) {
-                    w.startArray(2);
-                    w.append(e.toArray().at(0).toInteger());
-                    w.append(e.toArray().at(1).toString());
-                    w.endArray();
-                }
-                w.endArray();
-                converted.append({QVariantList{q.value(0), q.value(1)}, blob});
-            }
-        }
-        for (const auto &[where, blob] : std::as_const(converted)) {
-            q.prepare(QStringLiteral("UPDATE batches SET errors = ? WHERE job_id = ? AND first_row = ?"));
-            q.addBindValue(blob);
-            q.addBindValue(where.at(0));
-            q.addBindValue(where.at(1));
-            ok = ok && q.exec();
-        }
-        ok = ok && q.exec(QStringLiteral("UPDATE batches SET outputs = X''"));
-        ok = ok && q.exec(QStringLiteral("UPDATE jobs SET results_dropped = %1 WHERE id IN (SELECT job_id FROM batches)")
-                              .arg(QDateTime::currentMSecsSinceEpoch()));
-        if (!ok || !db.commit()) {
-            *error = QStringLiteral("cannot upgrade the job store %1: %2").arg(m_path, q.lastError().text());
-            db.rollback();
-            return false;
-        }
-    }
-    if (!q.exec(QStringLiteral("PRAGMA user_version=2"))) {
-        *error = QStringLiteral("cannot upgrade the job store %1: %2").arg(m_path, q.lastError().text());
-        return false;
-    }
-    return true;
 }
 
 } // namespace fastmap

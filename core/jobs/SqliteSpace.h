@@ -12,6 +12,10 @@ namespace fastmap {
 // commit, so a job's batches keep being stored meanwhile. Not INCREMENTAL: its pragma frees one
 // page per sqlite3_step, and Qt's SQL API steps a statement without results only once. VACUUM is
 // run once, to turn auto-vacuum on in a file that was made before it.
+// The cache deletes rows all the time. jobs.db holds no outputs any more (JobOutputFiles), only
+// small rows; there auto-vacuum costs nothing per batch (an insert frees no page, a drop changes
+// rows in place) and still shrinks the file when jobs are removed (their error messages can be
+// large) and when an upgrade drops an old store's blobs.
 class SqliteSpace
 {
 public:

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Durable jobs end to end with the real fastmap-cli: kill -9 at random moments and resume to the
 // same bytes; the cache; refusals when the dataset or the plugin changed; export bundles;
-// retention (--keep-results, jobs prune, the size cap) and --no-record.
+// retention (--keep-results, jobs prune, the size cap, rm), which deletes a job's output file
+// beside jobs.db, and --no-record.
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -48,6 +50,12 @@ class TestCliJobs : public QObject
         }
         return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
                 QString::fromUtf8(p.readAllStandardError())};
+    }
+
+    // Where the store keeps a job's outputs: beside jobs.db.
+    QString outputsFile(const QString &id) const
+    {
+        return m_dir.filePath(QStringLiteral("data/fastmap/jobs.db-results/%1.outputs").arg(id));
     }
 
     QJsonArray jobs()
@@ -250,6 +258,7 @@ private slots:
         const QString dropped = job.value("id").toString();
         QCOMPARE(job.value("resultsStored").toBool(), false);
         QCOMPARE(job.value("storedBytes").toInt(), 0);
+        QVERIFY(!QFile::exists(outputsFile(dropped)));
         QCOMPARE(job.value("elementsStored").toInt(), 1000); // the job log
         QCOMPARE(job.value("failed").toInt(), 10);
         const Result shown = cli({"show", dropped});
@@ -263,6 +272,7 @@ private slots:
         const QString kept = job.value("id").toString();
         QCOMPARE(job.value("resultsStored").toBool(), true);
         QVERIFY(job.value("storedBytes").toInt() > 0);
+        QCOMPARE(QFileInfo(outputsFile(kept)).size(), job.value("storedBytes").toInteger());
         QCOMPARE(job.value("spec").toObject().value("keepResults").toBool(), true);
 
         // Both bundle the same results: one from its file, one replayed from the store.
@@ -301,6 +311,7 @@ private slots:
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains(QStringLiteral("Dropped the stored results of job ") + id), qPrintable(r.out));
         QVERIFY(!jobs().at(0).toObject().value("resultsStored").toBool());
+        QVERIFY(!QFile::exists(outputsFile(id)));
         QCOMPARE(cli({"jobs", "prune", "--all", "--older-than", "1d"}).exitCode, 2);
         QCOMPARE(cli({"jobs", "prune", "--store-limit", "lots"}).exitCode, 2);
         QCOMPARE(cli({"jobs", "prune", "--older-than", "soon"}).exitCode, 2);
@@ -341,6 +352,7 @@ private slots:
 
     void jobsListAndRemove()
     {
+        QCOMPARE(cli({"run", "test.control", "-i", "range:50", "-o", "-"}).exitCode, 0);
         const QJsonArray before = jobs();
         QVERIFY(before.size() >= 3);
         const QJsonObject newest = before.at(0).toObject();
@@ -348,7 +360,10 @@ private slots:
             QVERIFY2(newest.contains(QLatin1String(key)), key);
         const Result listed = cli({"jobs"});
         QVERIFY(listed.out.startsWith(newest.value("id").toString()));
+        QVERIFY(newest.value("resultsStored").toBool()); // written to standard output: kept
+        QVERIFY(QFile::exists(outputsFile(newest.value("id").toString())));
         QCOMPARE(cli({"rm", newest.value("id").toString()}).exitCode, 0);
+        QVERIFY(!QFile::exists(outputsFile(newest.value("id").toString())));
         QCOMPARE(jobs().size(), before.size() - 1);
         QCOMPARE(cli({"show", newest.value("id").toString()}).exitCode, 3);
     }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RecordedRun, the part of a run that fastmap-cli and the app share: the job's row from the
 // description, its end state, retention (results dropped once the file is in place, kept on
-// request, the size cap), --no-record, resume's refusals, abandoning a job that never ran, and
-// what the history shows (a dead process's job is interrupted; the total when it is known).
+// request, the size cap; the job's output file goes with its results), --no-record, resume's
+// refusals and a resume after a cut output file, abandoning a job that never ran, and what the
+// history shows (a dead process's job is interrupted; the total when it is known).
 #include "engine/Engine.h"
 #include "jobs/JobDescription.h"
 #include "jobs/JobRecorder.h"
@@ -11,6 +12,7 @@
 #include "plugin/PluginCatalog.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -164,8 +166,9 @@ private slots:
         JobStore store;
         QVERIFY(store.open(&error));
         QVERIFY(store.batchPlan(id, &storedRows).isEmpty());
+        QVERIFY(!QFile::exists(store.outputsPath(id))); // the drop deleted the job's output file
         int logLines = 0;
-        store.forEachBatch(id, [&](const StoredBatch &) { return ++logLines > 0; }, false);
+        store.forEachBatch(id, [&](const StoredBatch &) { return ++logLines > 0; });
         QVERIFY(logLines > 0);
     }
 
@@ -187,6 +190,7 @@ private slots:
         QVERIFY(store.open(&error));
         QCOMPARE(store.batchPlan(job.id, &storedRows).isEmpty(), false);
         QCOMPARE(storedRows, 500);
+        QCOMPARE(QFileInfo(store.outputsPath(job.id)).size(), job.storedBytes);
     }
 
     void noRecordLeavesTheStoreAlone()
@@ -238,12 +242,16 @@ private slots:
         QStringList pruned;
         for (const JobRecord &job : run.pruned())
             pruned << job.id;
+        JobStore store;
+        QVERIFY(store.open(&error));
         for (const QString &id : std::as_const(kept)) {
             QVERIFY2(pruned.contains(id), qPrintable(pruned.join(' ')));
             QVERIFY(!stored(id).hasStoredResults());
+            QVERIFY(!QFile::exists(store.outputsPath(id)));
         }
         QVERIFY(!pruned.contains(run.jobId()));
         QVERIFY(stored(run.jobId()).hasStoredResults());
+        QVERIFY(QFile::exists(store.outputsPath(run.jobId())));
     }
 
     // A replayed batch whose records are not the ones it was computed from stops the resume.
@@ -337,9 +345,24 @@ private slots:
             id = run.jobId();
             QCOMPARE(execute(run, d, 3).status, JobStatus::OutputFailed);
         }
-        const qint64 storedBefore = stored(id).elements;
+        qint64 storedBefore = stored(id).elements;
         QVERIFY2(storedBefore > 0 && storedBefore < 4000, qPrintable(QString::number(storedBefore)));
         QVERIFY(!QFile::exists(d.output));
+        {
+            // As if killed while its last batch's bytes were being written: that batch is not
+            // stored, and a resume computes it again.
+            JobStore store;
+            QString error;
+            QVERIFY(store.open(&error));
+            const QString file = store.outputsPath(id);
+            int lastRows = 0;
+            store.forEachBatch(id, [&](const StoredBatch &b) { return (lastRows = b.rows) > 0; });
+            QVERIFY(QFile::resize(file, QFileInfo(file).size() - 1));
+            qint64 storedRows = 0;
+            store.batchPlan(id, &storedRows);
+            QCOMPARE(storedRows, storedBefore - lastRows);
+            storedBefore = storedRows;
+        }
         JobDescription again;
         QString error;
         QVERIFY2(RecordedRun::loadForResume(stored(id), &again, &error), qPrintable(error));
