@@ -98,7 +98,15 @@ int CsvReader::readRecords(RecordBlock &out, int maxRows)
     while (rows < maxRows && out.bytes.size() < kMaxBlockBytes) {
         // Between records: the quote-free lines already buffered are cut in bulk, and only what
         // that leaves (a quote, a record over the limit, a chunk boundary, the end) comes here.
-        rows = cutPlainRecords(out, maxRows, rows);
+        // Where quotes are on every line the bulk cut finds nothing: it is then tried less often.
+        if (m_plainSkip > 0) {
+            --m_plainSkip;
+        } else if (const int before = rows; (rows = cutPlainRecords(out, maxRows, rows)) == before) {
+            m_plainBackoff = std::min(2 * m_plainBackoff + 1, 63);
+            m_plainSkip = m_plainBackoff;
+        } else {
+            m_plainBackoff = 0;
+        }
         if (rows >= maxRows || out.bytes.size() >= kMaxBlockBytes)
             break;
         if (nextRecord() != Cut::Record)
@@ -128,6 +136,11 @@ int CsvReader::cutPlainRecords(RecordBlock &out, int maxRows, int rows)
         stop = size;
     if (stop == 0)
         return rows;
+    // Most often, with quotes on every line, no record ends before the quote: leave at once.
+    LineFeeds lineFeeds(bytes, 0, stop);
+    qsizetype lineFeed = lineFeeds.next();
+    if (lineFeed < 0)
+        return rows;
     const qint64 maxLength = m_options.maxRecordBytes;
     qsizetype used = out.bytes.size();
     // At most `stop` bytes are appended: make room once, write in place, trim at the end.
@@ -137,11 +150,7 @@ int CsvReader::cutPlainRecords(RecordBlock &out, int maxRows, int rows)
     char *to = out.bytes.data();
     qsizetype at = 0;
     qint64 line = m_line;
-    LineFeeds lineFeeds(bytes, 0, stop);
-    while (rows < maxRows && used < kMaxBlockBytes) {
-        const qsizetype lineFeed = lineFeeds.next();
-        if (lineFeed < 0)
-            break;
+    for (; lineFeed >= 0 && rows < maxRows && used < kMaxBlockBytes; lineFeed = lineFeeds.next()) {
         qsizetype length = lineFeed - at;
         if (length > 0 && bytes[lineFeed - 1] == '\r')
             --length;

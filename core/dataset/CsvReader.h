@@ -51,6 +51,8 @@ private:
     char m_delimiter = ',';
     std::shared_ptr<const CsvRecordParser> m_parser;
     qint64 m_row = 0; // dataset index of the next record
+    int m_plainSkip = 0;    // records left to cut one by one before cutPlainRecords() is tried again
+    int m_plainBackoff = 0; // ... and how many after its next miss, doubling while it misses
 
     // The record being cut. It always starts at m_file.data(), so offsets survive refills.
     qsizetype m_scanned = 0;      // bytes of the record scanned so far
