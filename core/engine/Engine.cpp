@@ -339,7 +339,11 @@ struct Engine::Run
         const bool quick = !measureBytes && !spec.estimateOnly && threads > 1
                            && spec.serialFallback != JobSpec::SerialFallback::Always;
         const double quickSeconds = std::min(spec.sampleSeconds, kQuickSampleSeconds);
-        while (!cancelRequested && busy < spec.sampleSeconds && pullOnDriver(size, &batch)) {
+        // At least three batches (1 + 2 + 4 elements), so one element's first-call costs (page
+        // faults, first allocations) do not make a light job look heavy.
+        int sampled = 0;
+        while (!cancelRequested && (busy < spec.sampleSeconds || sampled < 3) && pullOnDriver(size, &batch)) {
+            ++sampled;
             BatchResult result = execute(std::move(batch), QStringLiteral("local"));
             busy += result.durationNs * 1e-9;
             rows += result.batch.size();
