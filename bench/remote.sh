@@ -295,7 +295,9 @@ status=0
 echo "fastmap remote over loopback and estimate accuracy, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine    $(nproc) CPUs,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 echo "tree       $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
-echo "fastmap-cli $cli ($(build_type "$cli") build); fastmap-worker $worker_bin"
+built() { date -u -r "$1" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?'; }
+echo "fastmap-cli $cli ($(build_type "$cli") build, built $(built "$cli"))"
+echo "worker     $worker_bin (built $(built "$worker_bin"))"
 echo "load avg   $(cut -d' ' -f1-3 /proc/loadavg) at start; CPUs $(cpu_idle)% idle in the second before"
 echo "runs       fastest of $repeat, in turn; each client run limited to $run_timeout s; fresh XDG dirs every run"
 [ "$(build_type "$cli")" != Release ] && echo "warning    fastmap-cli is not a Release build"
