@@ -117,6 +117,27 @@ private slots:
         QCOMPARE(summary.cost, 0.0); // a free worker
     }
 
+    // With one local thread the too-light rule used to run every job in-process ("Remote
+    // workers are not needed"), although a worker halves the time.
+    void adaptiveWithOneLocalThreadStillUsesAWorker()
+    {
+        FakeWorker worker(m_sha);
+        worker.setDelayPerElementUs(100);
+        JobSpec s = spec(3000, JobSpec::Policy::Adaptive, {worker.url()});
+        s.threads = 1;
+        s.serialFallback = JobSpec::SerialFallback::Auto;
+        s.params.insert(QStringLiteral("delay_us"), 100);
+        CollectingSink sink;
+        Engine engine(&m_catalog);
+        const JobSummary summary = run(engine, s, &sink);
+        QCOMPARE(summary.status, JobStatus::Completed);
+        checkComplete(sink, 3000);
+        QVERIFY2(!summary.ranInProcess, qPrintable(summary.message));
+        QVERIFY(summary.estimate.remoteHelps);
+        QVERIFY2(summary.workers.size() == 1 && summary.workers[0].elements > 300,
+                 qPrintable(summary.message));
+    }
+
     void aFaultyWorkerLosesNothing_data()
     {
         QTest::addColumn<int>("mode");
