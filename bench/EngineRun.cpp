@@ -88,9 +88,10 @@ public:
 } // namespace
 
 MethodResult runEngine(PluginCatalog &catalog, qint64 n, qint64 iterations, int threads, double sampleSeconds,
-                       JobSummary *summary)
+                       JobSummary *summary, JobSpec::Isolation isolation)
 {
     JobSpec spec;
+    spec.isolation = isolation;
     spec.functionId = QStringLiteral("demo.work");
     spec.params.insert(QStringLiteral("iterations"), iterations);
     spec.input = QStringLiteral("range:%1").arg(n);

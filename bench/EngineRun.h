@@ -3,6 +3,7 @@
 
 #include "Peers.h"
 
+#include "engine/JobSpec.h"
 #include "engine/JobTypes.h"
 
 namespace fastmap {
@@ -15,9 +16,11 @@ namespace fastmap::bench {
 // 16-hex-digit output back into its hash and folds it into the checksum, holding nothing.
 // The time runs from Engine::start() to the end of Engine::wait(), so it includes the engine's
 // serial sample, the sink's parsing and the ordered delivery.
-// `sampleSeconds` < 0 keeps the engine's default serial sample.
+// `sampleSeconds` < 0 keeps the engine's default serial sample. `isolation`: threads in this
+// process, or fastmap-host processes (one per thread).
 MethodResult runEngine(PluginCatalog &catalog, qint64 n, qint64 iterations, int threads,
-                       double sampleSeconds = -1, JobSummary *summary = nullptr);
+                       double sampleSeconds = -1, JobSummary *summary = nullptr,
+                       JobSpec::Isolation isolation = JobSpec::Isolation::Thread);
 
 // Serial CPU nanoseconds per element of each step one batch takes through the engine, with the
 // engine's own parts: the range reader, the loaded plugin's process(), this benchmark's sink and the

@@ -334,10 +334,16 @@ struct JobOptions
     QCommandLineOption maxCost{QStringLiteral("max-cost"), QStringLiteral("Accept charges up to this many USD; paid workers stop taking batches when it is reached."), QStringLiteral("USD")};
     QCommandLineOption yes{QStringList{QStringLiteral("y"), QStringLiteral("yes")}, QStringLiteral("Accept the estimated charges without asking.")};
     QCommandLineOption remoteTimeout{QStringLiteral("remote-timeout"), QStringLiteral("Seconds without an answer after which a worker counts as hung (default 60)."), QStringLiteral("S")};
+    QCommandLineOption isolation{QStringLiteral("isolation"), QStringLiteral("process (default) or thread. process runs the function in fastmap-host processes, so an element that crashes, hangs or runs out of memory fails alone and the job goes on; thread runs it on threads of this process, where a crash ends the job (resume finishes it in processes)."), QStringLiteral("MODE"), QStringLiteral("process")};
+    QCommandLineOption elementTimeout{QStringLiteral("element-timeout"), QStringLiteral("Fail an element that runs longer than this many seconds (\"timed out after S s\"); process isolation only. Default: no limit."), QStringLiteral("S")};
+    QCommandLineOption memoryLimit{QStringLiteral("memory-limit"), QStringLiteral("Memory per function host in MB beyond its start-up size; an element that needs more fails (\"out of memory (limit MB MB)\"). Process isolation only. Default: no limit."), QStringLiteral("MB")};
+    QCommandLineOption maxCrashes{QStringLiteral("max-crashes"), QStringLiteral("Stop the job once this many elements have crashed or overrun their host (default 100). A function that crashes on each of the first 3 elements tried stops the job at once."), QStringLiteral("N")};
+    QCommandLineOption stopGrace{QStringLiteral("stop-grace"), QStringLiteral("On Ctrl-C or SIGTERM, seconds that running batches get to finish before their hosts are killed (default 5); a second Ctrl-C stops at once."), QStringLiteral("S")};
 
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions({input, inputFormat, param, map, threads, batchSeconds, policy, worker, workersFile, tokenFile, caCert, insecure, maxCost, yes, remoteTimeout});
+        parser.addOptions({input, inputFormat, param, map, threads, batchSeconds, policy, worker, workersFile, tokenFile, caCert, insecure, maxCost, yes, remoteTimeout,
+                           isolation, elementTimeout, memoryLimit, maxCrashes, stopGrace});
     }
 
     // Fills `spec` from the parsed options; returns an error message for the user, or empty.
@@ -406,6 +412,44 @@ struct JobOptions
                 return QStringLiteral("--remote-timeout needs a positive number of seconds");
         }
         spec->chargesConfirmed = parser.isSet(yes);
+        return isolationToSpec(parser, spec);
+    }
+
+    QString isolationToSpec(const QCommandLineParser &parser, JobSpec *spec) const
+    {
+        const QString mode = parser.value(isolation).toLower();
+        if (mode == QLatin1String("process"))
+            spec->isolation = JobSpec::Isolation::Process;
+        else if (mode == QLatin1String("thread"))
+            spec->isolation = JobSpec::Isolation::Thread;
+        else
+            return QStringLiteral("--isolation: \"%1\" is not process or thread").arg(parser.value(isolation));
+        bool ok = true;
+        const bool threads = spec->isolation == JobSpec::Isolation::Thread;
+        if (parser.isSet(elementTimeout)) {
+            spec->elementTimeoutSeconds = parser.value(elementTimeout).toDouble(&ok);
+            if (!ok || spec->elementTimeoutSeconds <= 0)
+                return QStringLiteral("--element-timeout needs a positive number of seconds, not \"%1\"").arg(parser.value(elementTimeout));
+            if (threads)
+                return QStringLiteral("--element-timeout needs --isolation process: a thread cannot be stopped");
+        }
+        if (parser.isSet(memoryLimit)) {
+            spec->memoryLimitMB = parser.value(memoryLimit).toInt(&ok);
+            if (!ok || spec->memoryLimitMB < 16)
+                return QStringLiteral("--memory-limit needs a number of MB, 16 or more, not \"%1\"").arg(parser.value(memoryLimit));
+            if (threads)
+                return QStringLiteral("--memory-limit needs --isolation process: threads share this process's memory");
+        }
+        if (parser.isSet(maxCrashes)) {
+            spec->maxCrashes = parser.value(maxCrashes).toInt(&ok);
+            if (!ok || spec->maxCrashes < 1)
+                return QStringLiteral("--max-crashes needs a positive number, not \"%1\"").arg(parser.value(maxCrashes));
+        }
+        if (parser.isSet(stopGrace)) {
+            spec->stopGraceSeconds = parser.value(stopGrace).toDouble(&ok);
+            if (!ok || spec->stopGraceSeconds < 0)
+                return QStringLiteral("--stop-grace needs a number of seconds, 0 or more, not \"%1\"").arg(parser.value(stopGrace));
+        }
         return {};
     }
 };
@@ -563,7 +607,13 @@ int CliApplication::runEstimate(const QStringList &arguments)
 void CliApplication::printSummary(const JobSummary &summary)
 {
     const double rate = summary.seconds > 0 ? double(summary.elements) / summary.seconds : 0;
-    const QString status = jobStatusName(summary.status);
+    QString status = jobStatusName(summary.status);
+    // A worker that ran out of credits did not die: say what stopped the job.
+    bool outOfCredits = summary.status == JobStatus::ExecutorsFailed && !summary.workers.isEmpty();
+    for (const RemoteStats &w : summary.workers)
+        outOfCredits = outOfCredits && (w.creditsExhausted || w.state != QLatin1String("gone"));
+    if (outOfCredits)
+        status = QStringLiteral("stopped, the workers' credits are exhausted");
     m_err << status.left(1).toUpper() << status.mid(1) << ": " << summary.elements << " elements in "
           << QString::number(summary.seconds, 'f', 2) << " s (" << ProgressBar::formatCount(rate) << "/s, "
           << summary.threads << (summary.threads == 1 ? " thread" : " threads") << ")";
@@ -577,7 +627,7 @@ void CliApplication::printSummary(const JobSummary &summary)
                   << QString::number(w.vcpuSeconds, 'f', 2) << " vCPU-s, $" << QString::number(w.charge, 'f', 4);
             if (w.failures > 0)
                 m_err << ", " << w.failures << " faults (last: " << w.lastError << ")";
-            m_err << " [" << w.state << "]\n";
+            m_err << " [" << w.state << (w.creditsExhausted ? ": out of credits" : "") << "]\n";
         }
         m_err << "  remote cost: $" << QString::number(summary.cost, 'f', 4);
         if (summary.estimated)
@@ -673,8 +723,13 @@ int CliApplication::runJob(const JobSpec &spec, ResultSink *sink, bool quiet, bo
         if (interrupts > interruptsSeen) {
             interruptsSeen = interrupts;
             if (interrupts == 1) {
-                say(QStringLiteral("Stopping; finished rows are kept (Ctrl-C again to quit at once)"));
+                say(QStringLiteral("Stopping; finished rows are kept. Running batches get %1 s to finish "
+                                   "(Ctrl-C again to stop them now)")
+                        .arg(spec.stopGraceSeconds));
                 engine.cancel();
+            } else if (interrupts == 2) {
+                say(QStringLiteral("Stopping now; finished rows are kept (Ctrl-C again to quit at once, losing them)"));
+                engine.stopNow();
             } else {
                 ::_exit(ExitInterrupted);
             }

@@ -142,6 +142,8 @@ int CliApplication::runRecorded(JobDescription &d, const QString &resumeId, bool
         if (!quiet)
             m_err << "Job " << jobId << '\n';
     }
+    // Out now: if a function kills this process (thread isolation), the id is what resumes it.
+    m_err.flush();
     QString cacheWarning;
     if (!run.openCache(cacheMode, &cacheWarning))
         m_err << "warning: " << cacheWarning << '\n';
@@ -161,6 +163,10 @@ int CliApplication::runRecorded(JobDescription &d, const QString &resumeId, bool
         printSummary(summary);
         if (summary.cacheHits > 0)
             m_err << "  " << summary.cacheHits << " elements came from the cache\n";
+        if (summary.crashedElements > 0)
+            m_err << "  " << summary.crashedElements
+                  << (summary.crashedElements == 1 ? " element" : " elements")
+                  << " took the function's host process down and failed alone (see the error column)\n";
         if (writer->path() != QLatin1String("-") && !writer->finalPath().isEmpty())
             m_err << "Results: " << writer->finalPath() << " (" << writer->rowsWritten() << " rows)\n";
         if (recording && !completed && summary.status != JobStatus::OutputFailed)
@@ -173,12 +179,24 @@ int CliApplication::runRecorded(JobDescription &d, const QString &resumeId, bool
               << (run.pruned().size() == 1 ? " older job" : " older jobs") << " (fastmap-cli jobs prune)\n";
         m_err.flush();
     }
-    return summary.status == JobStatus::Completed ? ExitSuccess
-           : summary.status == JobStatus::CompletedWithFailures || summary.status == JobStatus::StoppedOnError ? ExitElementsFailed
-           : summary.status == JobStatus::Cancelled ? ExitInterrupted
-           : summary.status == JobStatus::OutputFailed ? ExitOutput
-           : summary.status == JobStatus::ExecutorsFailed ? ExitWorkers
-                                                             : ExitInput;
+    const int exitCode = summary.status == JobStatus::Completed ? ExitSuccess
+                         : summary.status == JobStatus::CompletedWithFailures || summary.status == JobStatus::StoppedOnError ? ExitElementsFailed
+                         : summary.status == JobStatus::Cancelled ? ExitInterrupted
+                         : summary.status == JobStatus::OutputFailed ? ExitOutput
+                         : summary.status == JobStatus::ExecutorsFailed ? ExitWorkers
+                                                                           : ExitInput;
+    if (summary.abandonedThreads > 0) {
+        // Those threads are still inside the function and cannot be stopped; the results are
+        // written and the job recorded, so exit without waiting for them.
+        m_err << "note: " << summary.abandonedThreads
+              << (summary.abandonedThreads == 1 ? " thread was" : " threads were")
+              << " still in the function when the grace period ended; exiting without them "
+                 "(--isolation process can stop a hung function)\n";
+        m_err.flush();
+        m_out.flush();
+        ::_exit(exitCode);
+    }
+    return exitCode;
 }
 
 const char *const kPruneHelp =
@@ -391,6 +409,8 @@ int CliApplication::runResume(const QStringList &arguments)
     }
     d.spec.chargesConfirmed = parser.isSet(yes);
     const bool quietMode = parser.isSet(quiet);
+    if (!d.resumeNote.isEmpty() && !quietMode)
+        m_err << "note: " << d.resumeNote << '\n';
     // The cache could serve different bytes than the store for a refreshed entry; the store is the truth.
     return runRecorded(d, job.id, quietMode, !quietMode && ::isatty(STDERR_FILENO) == 1, ResultCache::Mode::Off,
                        RecordOptions());

@@ -37,6 +37,7 @@ struct BatchResult
     QByteArray encoded; // filled by a sink's prepare() on the worker thread, written in order later
     QByteArray stored;  // the same for a job store's record of the batch
     bool fromStore = false; // replayed from an earlier run of the job, not computed now
+    bool abandoned = false; // not finished (the job stopped while it ran); never delivered
     // A malformed record: the batch was cut before it, and the job stops once the rows before it
     // are delivered.
     std::optional<InputError> inputError;

@@ -2,6 +2,7 @@
 #include "engine/BatchRunner.h"
 
 #include <exception>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -9,10 +10,18 @@ namespace fastmap {
 
 namespace {
 
+QString &outOfMemoryMessage()
+{
+    static QString message = QStringLiteral("out of memory");
+    return message;
+}
+
 QString describeCurrentException()
 {
     try {
         throw;
+    } catch (const std::bad_alloc &) {
+        return outOfMemoryMessage();
     } catch (const std::exception &e) {
         return QString::fromUtf8(e.what());
     } catch (...) {
@@ -21,6 +30,11 @@ QString describeCurrentException()
 }
 
 } // namespace
+
+void BatchRunner::setOutOfMemoryMessage(const QString &message)
+{
+    outOfMemoryMessage() = message;
+}
 
 void BatchRunner::run(const Function &function, const Table &input, BatchOutput &output)
 {

@@ -12,6 +12,10 @@ class BatchRunner
 {
 public:
     static void run(const Function &function, const Table &input, BatchOutput &output);
+
+    // What an element that threw std::bad_alloc fails with ("out of memory"); a function host
+    // with a memory limit names the limit. Set once, before any batch runs.
+    static void setOutOfMemoryMessage(const QString &message);
 };
 
 } // namespace fastmap

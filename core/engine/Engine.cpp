@@ -9,6 +9,8 @@
 #include "engine/ProgressMeter.h"
 #include "engine/ReorderBuffer.h"
 #include "engine/StoredResults.h"
+#include "host/ContainedRunner.h"
+#include "host/HostPool.h"
 #include "jobs/ResultCache.h"
 #include "plugin/ParameterBinder.h"
 #include "plugin/PluginCatalog.h"
@@ -61,7 +63,17 @@ struct Engine::Run
 {
     Engine *engine = nullptr;
     JobSpec spec;
-    std::shared_ptr<const Function> function;
+    std::shared_ptr<const Function> function; // null under process isolation: it runs in the hosts
+    // Process isolation: the fastmap-host processes and the containment of the function in them.
+    std::unique_ptr<HostPool> hosts;
+    std::unique_ptr<ContainedRunner> contained;
+    std::atomic<qint64> crashedElements{0};
+    std::atomic<int> inFunction{0}; // threads running the function right now
+    QString fatalError;             // the function cannot go on (it crashes on every element)
+    // Thread isolation, after the stop's grace period: the engine's thread delivered what was done
+    // and finished the job; the threads still in the function are left to it.
+    std::atomic<bool> abandoned{false};
+    QMutex deliveryMutex; // the driver delivers under it, and the engine's thread when it abandons
     std::unique_ptr<DatasetReader> reader;
     ResultSink *sink = nullptr;
     BatchParser parser;                  // records -> typed inputs, on each executor's thread
@@ -133,10 +145,13 @@ struct Engine::Run
         timer.start();
         result.inputError = parser.parse(result.batch, &result.output);
         if (result.batch.size() > 0) {
-            if (cacheActive)
-                runThroughCache(result);
-            else
-                BatchRunner::run(*function, result.batch.input, result.output);
+            const bool ran = cacheActive ? runThroughCache(result)
+                                         : compute(result.batch.input, result.batch.firstRow, result.output);
+            if (!ran) {
+                result.abandoned = true;
+                result.batch.input = Table();
+                return result;
+            }
         }
         if (measureBytes && result.batch.size() >= 16 && bytesInPerElement == 0)
             measureRemoteBytes(result);
@@ -153,6 +168,31 @@ struct Engine::Run
         return result;
     }
 
+    // Runs the function over one batch's inputs, in a host or on this thread. False when the batch
+    // was not finished: the job stopped while it ran, or the function cannot go on.
+    bool compute(const Table &input, qint64 firstRow, BatchOutput &output)
+    {
+        inFunction.fetch_add(1);
+        if (!contained) {
+            BatchRunner::run(*function, input, output);
+            inFunction.fetch_sub(1);
+            return !abandoned;
+        }
+        contained->setSecondsPerElement(sizer->secondsPerElement());
+        const ContainedRunner::Outcome outcome = contained->run(input, firstRow, output);
+        inFunction.fetch_sub(1);
+        crashedElements.fetch_add(outcome.isolated, std::memory_order_relaxed);
+        if (outcome.status == ContainedRunner::Outcome::Status::Fatal) {
+            {
+                QMutexLocker lock(&localMutex);
+                if (fatalError.isEmpty())
+                    fatalError = contained->fatalMessage();
+            }
+            requestCancel();
+        }
+        return outcome.status == ContainedRunner::Outcome::Status::Done;
+    }
+
     // What a batch of this job would weigh on the wire, for the estimate (during the serial sample).
     void measureRemoteBytes(const BatchResult &result)
     {
@@ -167,7 +207,7 @@ struct Engine::Run
     int localInFlight = 0;     // the scheduler's limit before workers join
 
     // Takes what the cache knows, computes the rest, and remembers what was computed.
-    void runThroughCache(BatchResult &result)
+    bool runThroughCache(BatchResult &result)
     {
         const Table &input = result.batch.input;
         const int rows = input.rowCount();
@@ -187,10 +227,11 @@ struct Engine::Run
         }
         cacheHits.fetch_add(hits, std::memory_order_relaxed);
         if (hits == rows)
-            return;
+            return true;
         std::vector<char> computed(std::size_t(rows), 0);
         if (hits == 0) {
-            BatchRunner::run(*function, input, result.output);
+            if (!compute(input, result.batch.firstRow, result.output))
+                return false;
             computed.assign(std::size_t(rows), 1);
         } else {
             Table missing(input.types(), rows - hits);
@@ -206,7 +247,8 @@ struct Engine::Run
                 where.push_back(r);
                 computed[std::size_t(r)] = 1;
             }
-            BatchRunner::run(*function, missing, partial);
+            if (!compute(missing, result.batch.firstRow, partial))
+                return false;
             for (int m = 0; m < int(where.size()); ++m) {
                 const int r = where[std::size_t(m)];
                 if (partial.failed(m))
@@ -216,6 +258,7 @@ struct Engine::Run
             }
         }
         cache->store(keys, result.output, computed);
+        return true;
     }
 
     // The scheduler's interceptor on resume: a batch already stored is delivered, not computed.
@@ -242,7 +285,8 @@ struct Engine::Run
     // A computed (or replayed) batch goes to the reorder buffer; then the scheduler may count it done.
     void handOver(BatchResult &&result)
     {
-        reorder.push(std::move(result));
+        if (!result.abandoned)
+            reorder.push(std::move(result));
         scheduler->completed();
     }
 
@@ -257,6 +301,9 @@ struct Engine::Run
     // Hands every result that is next in order to the sink; waits up to timeoutMs for the first.
     void deliver(int timeoutMs)
     {
+        QMutexLocker lock(&deliveryMutex);
+        if (abandoned)
+            return;
         while (auto result = reorder.popNext(timeoutMs)) {
             timeoutMs = 0;
             consume(*result);
@@ -298,6 +345,32 @@ struct Engine::Run
             recordError = result.inputError;
             requestCancel();
         }
+    }
+
+    // A stop: no more batches now; after the grace period, the hosts still running one are
+    // killed (process isolation), or the threads still in the function are left to it.
+    std::thread watchdog;
+    std::atomic<bool> watchdogStarted{false};
+    std::atomic<bool> stopNowRequested{false};
+    void stop(double graceSeconds)
+    {
+        requestCancel();
+        if (graceSeconds <= 0)
+            stopNowRequested = true;
+        if (watchdogStarted.exchange(true))
+            return;
+        watchdog = std::thread([this, graceSeconds] {
+            QElapsedTimer waited;
+            waited.start();
+            while (!finished && !stopNowRequested && waited.elapsed() < qint64(graceSeconds * 1000))
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            if (finished)
+                return;
+            if (hosts)
+                hosts->abortAll();
+            else
+                abandonThreads();
+        });
     }
 
     void requestCancel()
@@ -411,7 +484,7 @@ struct Engine::Run
         if (serial > parallel)
             return false;
         summary.message = QStringLiteral("This job is too light to gain from %1 %2 (about %3 ms of work left); "
-                                         "running it in-process.")
+                                         "running it serially.")
                               .arg(parallelism)
                               .arg(parallelism == 1 ? QStringLiteral("thread") : QStringLiteral("threads"))
                               .arg(serial * 1e3, 0, 'f', 1);
@@ -488,7 +561,9 @@ struct Engine::Run
         remoteContext.clock = &clock;
         remoteContext.outputTypes = outputTypes;
         remoteContext.parser = &parser;
-        remoteContext.function = function.get();
+        remoteContext.runLocally = [this](const Table &input, qint64 firstRow, BatchOutput &output) {
+            return compute(input, firstRow, output);
+        };
         remoteContext.secondsPerElement = sizer->secondsPerElement();
         remoteContext.maxBatchRows = spec.maxBatchRows;
         remoteContext.batchTargetSeconds = spec.batchTargetSeconds;
@@ -566,6 +641,55 @@ struct Engine::Run
         QMetaObject::invokeMethod(engine, "confirmationNeeded", Qt::QueuedConnection, Q_ARG(fastmap::Estimate, estimate));
     }
 
+    // A worker whose credits ran out (HTTP 402) is told once, with where the rest of the job goes.
+    // Under the remote policy with no worker left, the job's message says it instead.
+    QStringList creditsReported;
+    void reportExhaustedCredits(bool runLocal)
+    {
+        for (const RemoteStats &w : remote->stats()) {
+            if (!w.creditsExhausted || creditsReported.contains(w.url))
+                continue;
+            creditsReported << w.url;
+            const bool othersLeft = !remote->allFinished();
+            if (!runLocal && !othersLeft)
+                continue;
+            notify(QStringLiteral("the credits on worker %1 are exhausted (%2); the rest of the job runs on %3")
+                       .arg(w.url, w.lastError,
+                            runLocal ? (othersLeft ? QStringLiteral("the local threads and the other workers")
+                                                   : QStringLiteral("the local threads"))
+                                     : QStringLiteral("the other workers")));
+        }
+    }
+
+    // Why a remote-only job stopped for want of workers: credits used up, or every worker died.
+    QString workersFailedMessage() const
+    {
+        QStringList exhausted;
+        QStringList reasons;
+        QStringList others;
+        for (const RemoteStats &w : summary.workers) {
+            if (w.creditsExhausted) {
+                exhausted << w.url;
+                reasons << w.lastError;
+            } else
+                others << QStringLiteral("%1: %2").arg(w.url, w.lastError.isEmpty() ? w.state : w.lastError);
+        }
+        if (exhausted.isEmpty())
+            return QStringLiteral("every worker died; results so far are kept. Last errors:\n  ")
+                   + remote->lastErrors().join(QStringLiteral("\n  "));
+        const qint64 total = reader->totalRows();
+        const QString doneText = total >= 0 ? QStringLiteral("%1 of %2 elements").arg(done.load()).arg(total)
+                                            : QStringLiteral("%1 elements").arg(done.load());
+        QString message = QStringLiteral("the credits on %1 %2 are exhausted (%3); under the remote policy nothing else may "
+                                         "run the job, so it stopped with %4 done. The results so far are kept; resume "
+                                         "the job once there are credits again")
+                              .arg(exhausted.size() == 1 ? QStringLiteral("worker") : QStringLiteral("workers"),
+                                   exhausted.join(QStringLiteral(" and ")), reasons.join(QStringLiteral("; ")), doneText);
+        if (!others.isEmpty())
+            message += QStringLiteral(".\nThe other workers' last errors:\n  ") + others.join(QStringLiteral("\n  "));
+        return message;
+    }
+
     // Runs in the driver's loop: the charges answer, workers joining or leaving, activation.
     void steerRemote(bool runLocal, QElapsedTimer &sinceReload)
     {
@@ -586,6 +710,7 @@ struct Engine::Run
             remote->retireMissing(urls);
             updateInFlight();
         }
+        reportExhaustedCredits(runLocal);
         if (!remoteEnabled)
             return;
         remote->activateReady(paidAllowed);
@@ -630,7 +755,7 @@ struct Engine::Run
         } else if (!cancelRequested && summary.batches > 0 && !spec.estimateOnly) {
             // fastmap's "it didn't make sense to use fastmap here".
             summary.ranInProcess = true;
-            summary.message = QStringLiteral("The whole job ran within the timing sample, in-process: it is too light "
+            summary.message = QStringLiteral("The whole job ran serially within the timing sample: it is too light "
                                              "to gain from threads.");
             notify(summary.message);
         }
@@ -640,8 +765,7 @@ struct Engine::Run
             for (const RemoteStats &w : std::as_const(summary.workers))
                 summary.remoteUsed = summary.remoteUsed || w.batches > 0;
             if (executorsFailed)
-                summary.message = QStringLiteral("every worker died; results so far are kept. Last errors:\n  ")
-                                  + remote->lastErrors().join(QStringLiteral("\n  "));
+                summary.message = workersFailedMessage();
             remote->shutdown();
         }
         finish();
@@ -666,6 +790,8 @@ struct Engine::Run
         QElapsedTimer sinceCancel;
         for (;;) {
             deliver(50);
+            if (abandoned)
+                return; // the engine's thread finished the job; the threads stay in the function
             if (remote)
                 steerRemote(runLocal, sinceReload);
             if (scheduler->isDrained() && reorder.size() == 0)
@@ -690,10 +816,34 @@ struct Engine::Run
         }
         if (remote)
             remote->retireAll({});
-        pool.waitForDone();
+        if (!abandoned)
+            pool.waitForDone();
+    }
+
+    // Thread isolation, once the stop's grace period is over with threads still in the function:
+    // delivers what is done and finishes the job from the engine's thread. Those threads cannot be
+    // stopped; their batches are dropped if they ever return.
+    void abandonThreads()
+    {
+        QMutexLocker lock(&deliveryMutex);
+        if (finished || abandoned)
+            return;
+        while (auto result = reorder.popNext(0))
+            consume(*result);
+        abandoned = true;
+        summary.abandonedThreads = qMax(1, inFunction.load());
+        finishLocked();
     }
 
     void finish()
+    {
+        QMutexLocker lock(&deliveryMutex);
+        if (abandoned)
+            return;
+        finishLocked();
+    }
+
+    void finishLocked()
     {
         summary.elements = done.load();
         summary.failed = failed.load();
@@ -707,6 +857,9 @@ struct Engine::Run
         summary.cacheHits = cacheHits.load();
         summary.storedElements = storedRows.load();
         summary.remoteVcpuSeconds = spending.vcpuSeconds();
+        summary.isolated = hosts != nullptr;
+        summary.hostsStarted = hosts ? hosts->started() : 0;
+        summary.crashedElements = crashedElements.load();
         const std::optional<InputError> inputError = scheduler->inputError();
         if (outputFailed) {
             summary.status = JobStatus::OutputFailed;
@@ -725,6 +878,9 @@ struct Engine::Run
         } else if (recordError) {
             summary.status = JobStatus::InputFailed;
             summary.message = recordError->toString();
+        } else if (!fatalError.isEmpty()) {
+            summary.status = JobStatus::StoppedOnError;
+            summary.message = QStringLiteral("stopped: ") + fatalError;
         } else if (cancelRequested) {
             summary.status = JobStatus::Cancelled;
             summary.message = cancelReason.isEmpty() ? QStringLiteral("cancelled after %1 elements").arg(summary.elements)
@@ -758,10 +914,34 @@ Engine::Engine(PluginCatalog *catalog, QObject *parent) : QObject(parent), m_cat
 Engine::~Engine()
 {
     if (m_run) {
-        m_run->requestCancel();
-        if (m_run->driver.joinable())
-            m_run->driver.join();
+        m_run->stop(m_run->spec.stopGraceSeconds);
+        releaseRun();
     }
+}
+
+// Waits for the run's threads, or, when the stop left threads in the function, leaves the run
+// to them: it is never freed, since they may still return into it.
+void Engine::releaseRun()
+{
+    if (!m_run)
+        return;
+    // A stop is under way or the job is over; the stop's watchdog bounds this wait.
+    while (!m_run->finished && m_run->driver.joinable())
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (m_run->watchdog.joinable())
+        m_run->watchdog.join();
+    if (m_run->abandoned) {
+        if (m_run->driver.joinable())
+            m_run->driver.detach();
+        // Kept reachable, so a leak checker does not count what is left to the hung threads.
+        static QMutex keptMutex;
+        static std::vector<Run *> kept;
+        QMutexLocker lock(&keptMutex);
+        kept.push_back(m_run.release());
+        return;
+    }
+    if (m_run->driver.joinable())
+        m_run->driver.join();
 }
 
 bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
@@ -773,8 +953,8 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
     };
     if (isRunning())
         return fail(StartError::Function, QStringLiteral("a job is already running"));
-    if (m_run && m_run->driver.joinable())
-        m_run->driver.join();
+    releaseRun();
+    m_run.reset();
 
     auto run = std::make_unique<Run>();
     run->engine = this;
@@ -811,11 +991,21 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
     run->outputTypes = info->outputTypes();
     run->parser = BatchParser(run->reader->parser(), std::move(inputs), run->outputTypes, std::move(kept));
 
-    run->function = m_catalog->instantiate(spec.functionId, params, &message);
-    if (!run->function)
-        return fail(StartError::Function, message);
-
     run->info = info;
+    BatchRequest functionRequest;
+    functionRequest.functionId = info->id;
+    functionRequest.functionVersion = info->version;
+    functionRequest.params = params;
+    functionRequest.columns = info->inputNames();
+    if (spec.isolation == JobSpec::Isolation::Process) {
+        if (!startHosts(*run, functionRequest, &message))
+            return fail(StartError::Function, message);
+    } else {
+        run->function = m_catalog->instantiate(spec.functionId, params, &message);
+        if (!run->function)
+            return fail(StartError::Function, message);
+    }
+
     if (spec.policy != JobSpec::Policy::Local) {
         for (const QString &text : spec.workers) {
             QUrl url;
@@ -833,12 +1023,8 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
             return fail(StartError::Workers, QStringLiteral("the remote policy needs workers: give --worker URL or --workers-file FILE"));
         if (run->wantsRemote()) {
             run->pluginSha256 = m_catalog->pluginHash(info->id);
-            BatchRequest &t = run->remoteContext.requestTemplate;
-            t.functionId = info->id;
-            t.functionVersion = info->version;
-            t.pluginSha256 = run->pluginSha256;
-            t.params = params;
-            t.columns = info->inputNames();
+            run->remoteContext.requestTemplate = functionRequest;
+            run->remoteContext.requestTemplate.pluginSha256 = run->pluginSha256;
         }
     }
     run->spending.setCap(spec.maxCost);
@@ -879,7 +1065,50 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
 void Engine::cancel()
 {
     if (m_run && !m_run->finished)
-        m_run->requestCancel();
+        m_run->stop(m_run->spec.stopGraceSeconds);
+}
+
+void Engine::stopNow()
+{
+    if (m_run && !m_run->finished)
+        m_run->stop(0);
+}
+
+// Starts the first host, which loads the function, so that a plugin that cannot load or refuses
+// its parameters is a start error, and the sample does not time a host starting.
+bool Engine::startHosts(Run &run, const BatchRequest &functionRequest, QString *error)
+{
+    const FunctionInfo &info = *run.info;
+    HostProcess::Options options;
+    options.program = run.spec.hostProgram.isEmpty() ? HostProcess::defaultProgram() : run.spec.hostProgram;
+    options.plugins = {info.filePath};
+    options.memoryLimitMB = run.spec.memoryLimitMB;
+    run.hosts = std::make_unique<HostPool>(options);
+    QString reason;
+    std::unique_ptr<HostProcess> host = run.hosts->acquire(&reason);
+    if (!host) {
+        *error = QStringLiteral("cannot run %1 in a function host: %2").arg(info.id, reason);
+        return false;
+    }
+    BatchRequest probe = functionRequest;
+    probe.inputs = Table(info.inputTypes(), 0);
+    const HostOutcome outcome = host->run(BatchCodec::encodeRequest(probe), 60, nullptr);
+    if (outcome.kind == HostOutcome::Kind::Error) {
+        *error = QString::fromUtf8(outcome.payload);
+        return false;
+    }
+    if (outcome.kind != HostOutcome::Kind::Answered) {
+        *error = QStringLiteral("the function host for %1 %2 while loading it")
+                     .arg(info.id, outcome.reason.isEmpty() ? QStringLiteral("ended") : outcome.reason);
+        return false;
+    }
+    run.hosts->release(std::move(host));
+    ContainmentLimits limits;
+    limits.elementTimeoutSeconds = run.spec.elementTimeoutSeconds;
+    limits.memoryLimitMB = run.spec.memoryLimitMB;
+    limits.maxCrashes = qMax(1, run.spec.maxCrashes);
+    run.contained = std::make_unique<ContainedRunner>(run.hosts.get(), functionRequest, info.outputTypes(), limits);
+    return true;
 }
 
 void Engine::pause()
@@ -933,10 +1162,12 @@ JobSummary Engine::wait()
 {
     if (!m_run)
         return {};
-    if (m_run->driver.joinable())
-        m_run->driver.join();
+    while (!m_run->finished)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const JobSummary summary = m_run->summary;
+    releaseRun();
     m_progressTimer.stop();
-    return m_run->summary;
+    return summary;
 }
 
 void Engine::confirmCharges(bool accepted)
@@ -971,9 +1202,15 @@ void Engine::onRunFinished()
 {
     if (!m_run || m_run->finishedEmitted || !m_run->finished)
         return;
-    if (m_run->driver.joinable())
-        m_run->driver.join();
     m_run->finishedEmitted = true;
+    const JobSummary summary = m_run->summary;
+    if (m_run->abandoned) {
+        releaseRun(); // m_run is gone: the threads left in the function keep it
+        m_progressTimer.stop();
+        emit finished(summary);
+        return;
+    }
+    releaseRun();
     m_progressTimer.stop();
     emitProgress();
     emit finished(m_run->summary);

@@ -42,7 +42,11 @@ public:
     // The sink must outlive the job.
     bool start(const JobSpec &spec, ResultSink *sink, StartError *error);
 
+    // Stops handing out batches; batches running get the spec's grace period to finish, then
+    // their hosts are killed (process isolation) or their threads are left behind (threads).
     void cancel();
+    // The same without the grace period (a second Ctrl-C).
+    void stopNow();
     void pause();
     void resume();
     bool isRunning() const;
@@ -73,6 +77,8 @@ private:
     void onRunFinished();
 
     struct Run;
+    bool startHosts(Run &run, const struct BatchRequest &functionRequest, QString *error);
+    void releaseRun();
     PluginCatalog *m_catalog;
     StoredResults *m_stored = nullptr;
     ResultCache *m_cache = nullptr;

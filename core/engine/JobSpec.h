@@ -41,6 +41,16 @@ struct JobSpec
     int maxAttemptsPerBatch = 3;
     int maxConsecutiveWorkerFailures = 4;
 
+    // Where the function runs on this machine: in fastmap-host processes, so a crash, a hang or
+    // a runaway allocation costs one element (the default), or on threads in this process.
+    enum class Isolation { Process, Thread };
+    Isolation isolation = Isolation::Process;
+    double elementTimeoutSeconds = 0;   // an element running longer fails; 0: no limit (process only)
+    int memoryLimitMB = 0;              // per host; 0: no limit (process only)
+    int maxCrashes = 100;               // elements that took their host down before the job stops
+    double stopGraceSeconds = 5;        // on cancel, how long running batches may finish
+    QString hostProgram;                // fastmap-host; empty: HostProcess::defaultProgram()
+
     // Whether a job too light to gain from threads runs in-process.
     enum class SerialFallback { Auto, Never, Always };
     SerialFallback serialFallback = SerialFallback::Auto;

@@ -65,6 +65,13 @@ struct JobSummary
     bool estimated = false;
     qint64 cacheHits = 0;      // elements served by the persistent cache
     qint64 storedElements = 0; // elements replayed from an earlier run (resume)
+    // Function hosts.
+    bool isolated = false;     // the function ran in fastmap-host processes
+    int hostsStarted = 0;
+    qint64 crashedElements = 0; // elements failed because they took their host down
+    // Threads still inside the function when the stop's grace period ended (thread isolation):
+    // the run was left to them, and the process should exit without waiting.
+    int abandonedThreads = 0;
 };
 
 } // namespace fastmap

@@ -45,6 +45,11 @@ QJsonObject JobDescription::toJson() const
         {"keepInput", writerOptions.keepInput},
         {"pid", double(pid)},
         {"keepResults", keepResults},
+        {"isolation", spec.isolation == JobSpec::Isolation::Thread ? QStringLiteral("thread") : QStringLiteral("process")},
+        {"elementTimeout", spec.elementTimeoutSeconds},
+        {"memoryLimit", spec.memoryLimitMB},
+        {"maxCrashes", spec.maxCrashes},
+        {"stopGrace", spec.stopGraceSeconds},
     };
 }
 
@@ -82,6 +87,12 @@ bool JobDescription::fromJson(const QJsonObject &o, JobDescription *d, QString *
     r.writerOptions.keepInput = o.value("keepInput").toBool();
     r.pid = qint64(o.value("pid").toDouble());
     r.keepResults = o.value("keepResults").toBool();
+    r.spec.isolation = o.value("isolation").toString() == QLatin1String("thread") ? JobSpec::Isolation::Thread
+                                                                                 : JobSpec::Isolation::Process;
+    r.spec.elementTimeoutSeconds = o.value("elementTimeout").toDouble(0);
+    r.spec.memoryLimitMB = o.value("memoryLimit").toInt(0);
+    r.spec.maxCrashes = o.value("maxCrashes").toInt(100);
+    r.spec.stopGraceSeconds = o.value("stopGrace").toDouble(5);
     *d = r;
     return true;
 }

@@ -25,6 +25,7 @@ struct JobDescription
     qint64 pid = 0;
     // --keep-results: the stored results stay after the job completes (the size cap still applies).
     bool keepResults = false;
+    QString resumeNote; // set by RecordedRun::loadForResume when it changed how the job runs; not stored
 
     QJsonObject toJson() const;
     static bool fromJson(const QJsonObject &o, JobDescription *description, QString *error);

@@ -216,6 +216,13 @@ bool RecordedRun::loadForResume(const JobRecord &job, JobDescription *d, QString
                      .arg(job.id);
         return false;
     }
+    // A thread-isolated run that died may have been killed by its function: the rest runs in
+    // function hosts, where such an element fails alone, so the job can always be finished.
+    if (state == QLatin1String("interrupted") && d->spec.isolation == JobSpec::Isolation::Thread) {
+        d->spec.isolation = JobSpec::Isolation::Process;
+        d->resumeNote = QStringLiteral("the last run (thread isolation) ended without finishing, perhaps killed "
+                                       "by the function; the rest runs in function hosts (process isolation)");
+    }
     // The killed run's half-written temporary file is of no use: the output is rewritten whole.
     const QFileInfo out(d->output);
     QFile::remove(out.absoluteDir().filePath(QStringLiteral(".%1.%2.tmp").arg(out.fileName()).arg(d->pid)));

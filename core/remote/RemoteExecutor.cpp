@@ -2,7 +2,6 @@
 #include "remote/RemoteExecutor.h"
 
 #include "engine/BatchParser.h"
-#include "engine/BatchRunner.h"
 #include "engine/BatchScheduler.h"
 #include "engine/ReorderBuffer.h"
 #include "engine/ResultSink.h"
@@ -244,9 +243,12 @@ bool RemoteExecutor::prepare(Job &job)
         result.output = std::move(parsed);
         result.inputError = inputError;
         result.startNs = m_context->clock->nsecsElapsed();
-        if (m_context->function && result.batch.size() > 0)
-            BatchRunner::run(*m_context->function, result.batch.input, result.output);
-        else
+        if (m_context->runLocally && result.batch.size() > 0) {
+            // A job that stopped meanwhile does not take rows that were neither computed nor
+            // failed; a resume computes them.
+            if (!m_context->runLocally(result.batch.input, result.batch.firstRow, result.output))
+                return false;
+        } else
             for (int r = 0; r < result.batch.size(); ++r)
                 result.output.fail(r, QStringLiteral("not computed: the input is malformed after this row"));
         result.durationNs = m_context->clock->nsecsElapsed() - result.startNs;
@@ -322,6 +324,10 @@ void RemoteExecutor::onBatchReply(QNetworkReply *reply)
             const double retryAfter = reply->rawHeader("Retry-After").toDouble();
             fault(job, FaultKind::Busy, message, retryAfter > 0 ? retryAfter : 1);
         } else if (status == 401 || status == 402 || status == 403 || status == 404 || status == 409) {
+            if (status == 402) {
+                QMutexLocker lock(&m_mutex);
+                m_stats.creditsExhausted = true;
+            }
             fault(job, FaultKind::Fatal, message);
         } else {
             fault(job, FaultKind::Transient, message);

@@ -45,8 +45,10 @@ struct RemoteJobContext
     const QElapsedTimer *clock = nullptr;
     // Turns a pulled batch's raw records into typed inputs (and the kept columns), on a codec thread.
     const BatchParser *parser = nullptr;
-    // Runs the rows before a malformed record here rather than on a worker (see RemoteExecutor).
-    const Function *function = nullptr;
+    // Runs the rows before a malformed record here rather than on a worker (see RemoteExecutor),
+    // as the job runs its local batches (in a function host or on this thread). Returns false
+    // when it could not (the job stopped). Without it, such rows fail "not computed".
+    std::function<bool(const Table &input, qint64 firstRow, BatchOutput &output)> runLocally;
     BatchRequest requestTemplate; // function, version, hash, params, columns; inputs empty
     std::vector<ColumnType> outputTypes;
     double secondsPerElement = 0;

@@ -18,6 +18,8 @@ struct RemoteStats
     double charge = 0;
     double rttSeconds = 0;
     QString lastError;
+    // The worker answered 402: the token's credits there are used up (lastError has its words).
+    bool creditsExhausted = false;
 };
 
 } // namespace fastmap

@@ -388,7 +388,21 @@ private slots:
         QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
         const QByteArray bytes = a.readAll();
         QCOMPARE(bytes.count('\n'), 4001);
-        QVERIFY(bytes == b.readAll());
+        // Every byte but test.control's "thread" column, which names whichever thread (or
+        // function host) ran the row.
+        const auto withoutThreads = [](const QByteArray &csv) {
+            QList<QByteArray> rows = csv.split('\n');
+            for (QByteArray &row : rows) {
+                QList<QByteArray> fields = row.split(',');
+                if (fields.size() == 3)
+                    fields.removeAt(1);
+                row = fields.join(',');
+            }
+            return rows;
+        };
+        const QList<QByteArray> resumedRows = withoutThreads(bytes);
+        QCOMPARE(resumedRows.size(), 4002);
+        QCOMPARE(resumedRows, withoutThreads(b.readAll()));
     }
 
     void anAbandonedNewJobIsRemovedAResumedOneKept()

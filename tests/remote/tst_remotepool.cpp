@@ -5,6 +5,7 @@
 
 #include "dataset/Dataset.h"
 #include "engine/BatchParser.h"
+#include "engine/BatchRunner.h"
 #include "engine/BatchScheduler.h"
 #include "engine/ReorderBuffer.h"
 #include "engine/ResultSink.h"
@@ -63,7 +64,10 @@ public:
         context.spending = &spending;
         context.clock = &clock;
         context.parser = &parser;
-        context.function = &local;
+        context.runLocally = [this](const Table &input, qint64, BatchOutput &output) {
+            BatchRunner::run(local, input, output);
+            return true;
+        };
         context.outputTypes = kOutputs;
         context.secondsPerElement = 1e-5;
         context.maxBatchRows = 500;
