@@ -2,9 +2,14 @@
 #include "worker/BatchExecutor.h"
 
 #include "engine/BatchRunner.h"
+#include "host/ContainedRunner.h"
+#include "host/HostPool.h"
 #include "plugin/ParameterBinder.h"
 #include "plugin/PluginCatalog.h"
 
+#include <QElapsedTimer>
+
+#include <cstdio>
 #include <ctime>
 
 namespace fastmap {
@@ -46,11 +51,50 @@ QString typedColumns(const QStringList &names, const std::vector<ColumnType> &ty
     return parts.join(QStringLiteral(", "));
 }
 
+// How long a zero-row batch that only loads the function in a host may take.
+constexpr double kLoadTimeoutSeconds = 60;
+
+void logLine(const QString &line)
+{
+    std::fputs((line + QLatin1Char('\n')).toUtf8().constData(), stderr);
+    std::fflush(stderr);
+}
+
 } // namespace
 
-BatchExecutor::BatchExecutor(PluginCatalog *catalog, QHash<QString, QString> hashes, double pricePerVcpuHour)
-    : m_catalog(catalog), m_hashes(std::move(hashes)), m_pricePerVcpuHour(pricePerVcpuHour)
-{}
+BatchExecutor::BatchExecutor(PluginCatalog *catalog, QHash<QString, QString> hashes, const WorkerConfig &config)
+    : m_catalog(catalog), m_config(config), m_hashes(std::move(hashes)), m_pricePerVcpuHour(config.pricePerVcpuHour)
+{
+    if (config.isolation == WorkerConfig::Isolation::Process)
+        m_hosts = std::make_unique<HostPool>(hostOptions(*catalog, config));
+}
+
+BatchExecutor::~BatchExecutor() = default;
+
+HostProcess::Options BatchExecutor::hostOptions(PluginCatalog &catalog, const WorkerConfig &config)
+{
+    HostProcess::Options options;
+    options.program = HostProcess::defaultProgram();
+    for (const FunctionInfo &f : catalog.functions())
+        if (!options.plugins.contains(f.filePath))
+            options.plugins << f.filePath;
+    options.memoryLimitMB = config.memoryLimitMB;
+    return options;
+}
+
+double BatchExecutor::secondsPerElement(const QString &functionId) const
+{
+    QMutexLocker lock(&m_timingMutex);
+    return m_secondsPerElement.value(functionId);
+}
+
+void BatchExecutor::recordSecondsPerElement(const QString &functionId, double seconds) const
+{
+    QMutexLocker lock(&m_timingMutex);
+    double &estimate = m_secondsPerElement[functionId];
+    // Smoothed, but quick to follow a slower function: a deadline too short costs a split.
+    estimate = estimate <= 0 || seconds > estimate ? seconds : 0.8 * estimate + 0.2 * seconds;
+}
 
 double BatchExecutor::threadCpuSeconds()
 {
@@ -91,7 +135,7 @@ BatchOutcome BatchExecutor::execute(const QByteArray &body, const TokenIdentity 
                      info->version, hash));
 
     QVariantMap bound;
-    if (!ParameterBinder::bind(*info, request.params, &bound, &error))
+    if (!ParameterBinder::bindTyped(*info, request.params, &bound, &error)) // typed: nothing parsed from text
         return refuse(outcome, 400, QStringLiteral("bad parameters: ") + quoted(error, 400));
     const QStringList inputs = info->inputNames();
     if (request.columns != inputs)
@@ -112,19 +156,27 @@ BatchOutcome BatchExecutor::execute(const QByteArray &body, const TokenIdentity 
                 .arg(identity.name)
                 .arg(*identity.credits));
 
+    return m_hosts ? runInHosts(std::move(outcome), *info, bound, request, identity)
+                   : runInThread(std::move(outcome), *info, bound, request);
+}
+
+BatchOutcome BatchExecutor::runInThread(BatchOutcome outcome, const FunctionInfo &info, const QVariantMap &bound,
+                                        BatchRequest &request) const
+{
+    QString error;
     const double cpuStart = threadCpuSeconds();
     std::shared_ptr<const Function> function;
     {
         QMutexLocker lock(&m_instantiateMutex);
-        function = m_catalog->instantiate(info->id, bound, &error);
+        function = m_catalog->instantiate(info.id, bound, &error);
     }
     if (!function) {
         // A plugin that cannot be loaded is this worker's fault; one that refuses its parameters is the
         // batch's.
-        const bool loadFailure = error.startsWith(info->filePath);
+        const bool loadFailure = error.startsWith(info.filePath);
         return refuse(outcome, loadFailure ? 500 : 400, error);
     }
-    BatchOutput output(info->outputTypes(), request.inputs.rowCount());
+    BatchOutput output(info.outputTypes(), request.inputs.rowCount());
     // Their input did not convert on the client, which keeps its own message for them.
     for (int row : request.failedRows)
         output.fail(row, QStringLiteral("the input did not convert"));
@@ -135,6 +187,94 @@ BatchOutcome BatchExecutor::execute(const QByteArray &body, const TokenIdentity 
     outcome.failed = output.failedCount();
     outcome.vcpuSeconds = vcpu;
     outcome.charge = vcpu / 3600.0 * m_pricePerVcpuHour;
+    outcome.output = BatchCodec::encodeOutput(output);
+    return outcome;
+}
+
+BatchOutcome BatchExecutor::runInHosts(BatchOutcome outcome, const FunctionInfo &info, const QVariantMap &bound,
+                                       BatchRequest &request, const TokenIdentity &identity) const
+{
+    BatchRequest functionRequest;
+    functionRequest.functionId = info.id;
+    functionRequest.functionVersion = request.functionVersion;
+    functionRequest.pluginSha256 = request.pluginSha256;
+    functionRequest.params = bound;
+    functionRequest.columns = request.columns;
+
+    // A zero-row batch first: a plugin that cannot load (this worker's fault, 500) or refuses its
+    // parameters (the batch's, 400) is refused as such rather than failing every element. The host
+    // keeps the function loaded for the batch itself.
+    QString error;
+    std::unique_ptr<HostProcess> host = m_hosts->acquire(&error);
+    if (!host)
+        return refuse(outcome, 500, QStringLiteral("the worker cannot start a function host: ") + error);
+    BatchRequest probe = functionRequest;
+    probe.inputs = Table(info.inputTypes(), 0);
+    const HostOutcome loaded = host->run(BatchCodec::encodeRequest(probe), kLoadTimeoutSeconds, nullptr);
+    if (loaded.kind == HostOutcome::Kind::Error) {
+        error = QString::fromUtf8(loaded.payload);
+        m_hosts->release(std::move(host));
+        return refuse(outcome, error.startsWith(info.filePath) ? 500 : 400, error);
+    }
+    if (loaded.kind != HostOutcome::Kind::Answered)
+        return refuse(outcome, 500,
+                      QStringLiteral("the function host %1 while it loaded %2")
+                          .arg(loaded.reason.isEmpty() ? QStringLiteral("ended") : loaded.reason, info.id));
+    m_hosts->release(std::move(host));
+
+    ContainmentLimits limits;
+    limits.elementTimeoutSeconds = m_config.elementTimeoutSeconds;
+    limits.memoryLimitMB = m_config.memoryLimitMB;
+    limits.maxCrashes = m_config.maxCrashes;
+    ContainedRunner runner(m_hosts.get(), std::move(functionRequest), info.outputTypes(), limits);
+    runner.setSecondsPerElement(secondsPerElement(info.id));
+    const qint64 firstRow = request.firstRow;
+    const qint64 rows = request.inputs.rowCount();
+    const QString batch = QStringLiteral("token=%1 function=%2 first-row=%3 rows=%4")
+                              .arg(identity.name, info.id)
+                              .arg(firstRow)
+                              .arg(rows);
+    runner.setIsolatedCallback([&batch](qint64 row, const QString &message) {
+        logLine(QStringLiteral("fastmap-worker: element failed alone: %1 element=%2: %3").arg(batch).arg(row).arg(message));
+    });
+
+    BatchOutput output(info.outputTypes(), request.inputs.rowCount());
+    // Their input did not convert on the client, which keeps its own message for them.
+    for (int row : request.failedRows)
+        output.fail(row, QStringLiteral("the input did not convert"));
+    QElapsedTimer clock;
+    clock.start();
+    const ContainedRunner::Outcome ran = runner.run(request.inputs, firstRow, output);
+    const double seconds = clock.nsecsElapsed() * 1e-9;
+    request.inputs = Table(); // before the outputs are encoded: the peak is one copy of each
+
+    switch (ran.status) {
+    case ContainedRunner::Outcome::Status::Done:
+        if (ran.isolated == 0 && rows > 0)
+            recordSecondsPerElement(info.id, seconds / double(rows));
+        break;
+    case ContainedRunner::Outcome::Status::Aborted:
+        return refuse(outcome, 503, QStringLiteral("the worker is stopping; send the batch elsewhere"));
+    case ContainedRunner::Outcome::Status::Fatal:
+        // Without a host nothing ran, which is this worker's fault; a function that keeps crashing
+        // is the batch's, and its elements say so.
+        if (ran.isolated == 0)
+            return refuse(outcome, 500, QStringLiteral("the worker cannot run the batch: ") + runner.fatalMessage());
+        break;
+    }
+
+    outcome.failed = output.failedCount();
+    outcome.isolated = ran.isolated;
+    outcome.vcpuSeconds = ran.cpuSeconds;
+    outcome.charge = ran.cpuSeconds / 3600.0 * m_pricePerVcpuHour;
+    if (ran.status == ContainedRunner::Outcome::Status::Fatal)
+        outcome.reason = QStringLiteral("%1 of %2 elements took their function host down; the rest were not run: %3")
+                             .arg(ran.isolated)
+                             .arg(rows)
+                             .arg(runner.fatalMessage());
+    else if (ran.isolated > 0)
+        outcome.reason = ran.isolated == 1 ? QStringLiteral("1 element took its function host down")
+                                           : QStringLiteral("%1 elements took their function host down").arg(ran.isolated);
     outcome.output = BatchCodec::encodeOutput(output);
     return outcome;
 }

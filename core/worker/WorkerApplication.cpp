@@ -3,6 +3,8 @@
 
 #include "plugin/PluginCatalog.h"
 #include "util/Version.h"
+#include "host/HostProcess.h"
+#include "worker/BatchExecutor.h"
 #include "worker/Ledger.h"
 #include "worker/TokenAuthenticator.h"
 #include "worker/WorkerConfig.h"
@@ -31,7 +33,8 @@ const char *const kExitCodes = "Exit codes:\n"
                                "  0  success (serve: drained after SIGTERM or SIGINT)\n"
                                "  1  serve: stopped at once by a second SIGTERM or SIGINT\n"
                                "  2  usage error: bad command line, environment value or --config file\n"
-                               "  3  failure: cannot start (ledger, plugins, TLS files, address, no token),\n"
+                               "  3  failure: cannot start (ledger, plugins, TLS files, address, no token,\n"
+                               "     no function host),\n"
                                "     or the command cannot be done (for example, an unknown token name)\n";
 
 const char *const kMainHelp =
@@ -83,6 +86,12 @@ const char *const kServeNotes =
     "SIGTERM or SIGINT drains the worker: new batches get 503 and /v1/health says\n"
     "\"draining\"; batches already running finish and are answered; then it exits with 0.\n"
     "A second signal stops it at once.\n"
+    "\n"
+    "With --isolation process (the default) each batch runs in a fastmap-host process: an\n"
+    "element that crashes it, runs past --element-timeout or needs more than --memory-limit\n"
+    "fails alone with what happened (\"the function crashed (SIGSEGV) on this element\"), the\n"
+    "rest of the batch gets its results, and a line on standard error names the batch,\n"
+    "the function and the element. The CPU time charged is the hosts'.\n"
     "\n"
     "Plugins are searched in each --plugins DIR, then beside the executable\n"
     "(../lib/fastmap/plugins), in ~/.local/share/fastmap/plugins and in FASTMAP_PLUGIN_PATH.\n"
@@ -255,6 +264,17 @@ int WorkerApplication::runServe(const QStringList &arguments)
               << '\n';
     m_err.flush();
 
+    if (config.isolation == WorkerConfig::Isolation::Process) {
+        // Batches run in function hosts: one that cannot start would fail every batch, so say so now.
+        const std::unique_ptr<HostProcess> host =
+            HostProcess::start(BatchExecutor::hostOptions(catalog, config), &error);
+        if (!host)
+            return failure(QStringLiteral("cannot start a function host (isolation process): %1\n"
+                                          "Install fastmap-host beside fastmap-worker or in ../libexec/fastmap, "
+                                          "point FASTMAP_HOST at it, or use --isolation thread")
+                               .arg(error));
+    }
+
     WorkerServer server(config, &catalog, &ledger, &authenticator);
     if (!server.start(&error))
         return failure(error);
@@ -271,8 +291,8 @@ int WorkerApplication::runServe(const QStringList &arguments)
                                                      : QString());
     m_err << "fastmap-worker " << versionString() << ": serving " << server.functionCount()
           << " functions on " << config.threads << " threads at " << usd(config.pricePerVcpuHour)
-          << " USD per vCPU-hour; auth: " << auth << "; ledger: " << QDir::toNativeSeparators(ledger.path())
-          << '\n';
+          << " USD per vCPU-hour; auth: " << auth << "; isolation: " << config.describeIsolation()
+          << "; ledger: " << QDir::toNativeSeparators(ledger.path()) << '\n';
     m_err.flush();
 
     QEventLoop loop;

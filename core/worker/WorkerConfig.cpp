@@ -61,7 +61,11 @@ const QStringList &configKeys()
                                      QStringLiteral("tls-key"),
                                      QStringLiteral("max-request-bytes"),
                                      QStringLiteral("client-timeout"),
-                                     QStringLiteral("no-auth")};
+                                     QStringLiteral("no-auth"),
+                                     QStringLiteral("isolation"),
+                                     QStringLiteral("element-timeout"),
+                                     QStringLiteral("memory-limit"),
+                                     QStringLiteral("max-crashes")};
     return keys;
 }
 
@@ -191,6 +195,19 @@ QString WorkerConfig::url(quint16 port) const
         .arg(port);
 }
 
+QString WorkerConfig::describeIsolation() const
+{
+    if (isolation == Isolation::Thread)
+        return QStringLiteral("thread (a crashing function takes the worker down)");
+    QStringList limits;
+    if (elementTimeoutSeconds > 0)
+        limits << QStringLiteral("element timeout %1 s").arg(elementTimeoutSeconds);
+    if (memoryLimitMB > 0)
+        limits << QStringLiteral("memory limit %1 MB").arg(memoryLimitMB);
+    limits << QStringLiteral("at most %1 crashed elements per batch").arg(maxCrashes);
+    return QStringLiteral("process (%1)").arg(limits.join(QStringLiteral(", ")));
+}
+
 QString WorkerConfig::defaultDbPath()
 {
     QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
@@ -301,6 +318,32 @@ void WorkerConfig::addServeOptions(QCommandLineParser &parser)
              .arg(kDefaultClientTimeoutSeconds),
          QStringLiteral("SECONDS")});
     parser.addOption(
+        {QStringLiteral("isolation"),
+         QStringLiteral("process (default) or thread. process runs each batch in a fastmap-host process, "
+                        "one per thread, so an element that crashes, hangs or runs out of memory fails "
+                        "alone and the worker stays up; thread runs batches on the worker's own threads, "
+                        "where a crashing function takes the worker down."),
+         QStringLiteral("MODE")});
+    parser.addOption(
+        {QStringLiteral("element-timeout"),
+         QStringLiteral("Fail an element that runs longer than this many seconds (\"timed out after S s\"), "
+                        "whatever the client asks; process isolation only (default 0: no limit)."),
+         QStringLiteral("SECONDS")});
+    parser.addOption(
+        {QStringLiteral("memory-limit"),
+         QStringLiteral("Memory each function host may use beyond its start-up size, in MB (%1 or more); an "
+                        "element that needs more fails (\"out of memory (limit MB MB)\"). Process isolation "
+                        "only (default 0: no limit).")
+             .arg(kMinMemoryLimitMB),
+         QStringLiteral("MB")});
+    parser.addOption(
+        {QStringLiteral("max-crashes"),
+         QStringLiteral("Elements of one batch that may take their function host down before the rest of "
+                        "the batch fails unrun (default %1; a function that crashes on each of the first 3 "
+                        "elements tried and succeeds on none fails the batch at once).")
+             .arg(kDefaultMaxCrashes),
+         QStringLiteral("N")});
+    parser.addOption(
         {QStringLiteral("no-auth"),
          QStringLiteral("Serve anyone, with no token. Without it, the worker refuses to start until a "
                         "token is configured (tokens add, or --token-file).")});
@@ -322,6 +365,12 @@ QString WorkerConfig::environmentHelp()
         "  FASTMAP_WORKER_TLS_KEY              --tls-key\n"
         "  FASTMAP_WORKER_MAX_REQUEST_BYTES    --max-request-bytes\n"
         "  FASTMAP_WORKER_CLIENT_TIMEOUT       --client-timeout\n"
+        "  FASTMAP_WORKER_ISOLATION            --isolation\n"
+        "  FASTMAP_WORKER_ELEMENT_TIMEOUT      --element-timeout\n"
+        "  FASTMAP_WORKER_MEMORY_LIMIT         --memory-limit\n"
+        "  FASTMAP_WORKER_MAX_CRASHES          --max-crashes\n"
+        "  FASTMAP_HOST                        the fastmap-host executable (default: beside this one,\n"
+        "                                      or ../libexec/fastmap/fastmap-host)\n"
         "  FASTMAP_PLUGIN_PATH                 more plugin directories, colon-separated (searched after the\n"
         "                                      executable's own plugin dir and "
         "~/.local/share/fastmap/plugins)\n");
@@ -428,6 +477,57 @@ bool WorkerConfig::fromParser(const QCommandLineParser &parser, const QProcessEn
     const Source timeout = pick(parser, "client-timeout", env, "FASTMAP_WORKER_CLIENT_TIMEOUT", file);
     if (timeout.isSet && !parseNumber(timeout, 0.05, 86400, &c.clientTimeoutSeconds, error))
         return false;
+
+    const Source isolation = pick(parser, "isolation", env, "FASTMAP_WORKER_ISOLATION", file);
+    if (isolation.isSet) {
+        const QString mode = isolation.value.trimmed().toLower();
+        if (mode == QLatin1String("process"))
+            c.isolation = Isolation::Process;
+        else if (mode == QLatin1String("thread"))
+            c.isolation = Isolation::Thread;
+        else {
+            *error = QStringLiteral("%1: \"%2\" is not process or thread").arg(isolation.origin, isolation.value);
+            return false;
+        }
+    }
+    const bool inThreads = c.isolation == Isolation::Thread;
+    const Source elementTimeout = pick(parser, "element-timeout", env, "FASTMAP_WORKER_ELEMENT_TIMEOUT", file);
+    if (elementTimeout.isSet) {
+        if (!parseNumber(elementTimeout, 0, 7 * 86400, &c.elementTimeoutSeconds, error))
+            return false;
+        if (inThreads && c.elementTimeoutSeconds > 0) {
+            *error = QStringLiteral("%1 needs isolation process (%2 says thread): a thread cannot be stopped")
+                         .arg(elementTimeout.origin, isolation.origin);
+            return false;
+        }
+    }
+    const Source memoryLimit = pick(parser, "memory-limit", env, "FASTMAP_WORKER_MEMORY_LIMIT", file);
+    if (memoryLimit.isSet) {
+        qint64 mb = 0;
+        if (!parseInteger(memoryLimit, 0, 1 << 30, &mb, error))
+            return false;
+        if (mb > 0 && mb < kMinMemoryLimitMB) {
+            *error = QStringLiteral("%1: \"%2\" MB is too little for a function host; give 0 (no limit) or %3 "
+                                    "or more")
+                         .arg(memoryLimit.origin, memoryLimit.value)
+                         .arg(kMinMemoryLimitMB);
+            return false;
+        }
+        if (inThreads && mb > 0) {
+            *error = QStringLiteral("%1 needs isolation process (%2 says thread): threads share the worker's "
+                                    "memory")
+                         .arg(memoryLimit.origin, isolation.origin);
+            return false;
+        }
+        c.memoryLimitMB = int(mb);
+    }
+    const Source maxCrashes = pick(parser, "max-crashes", env, "FASTMAP_WORKER_MAX_CRASHES", file);
+    if (maxCrashes.isSet) {
+        qint64 n = 0;
+        if (!parseInteger(maxCrashes, 1, 1000000, &n, error))
+            return false;
+        c.maxCrashes = int(n);
+    }
 
     c.noAuth = parser.isSet(QStringLiteral("no-auth"));
     const Source noAuth = file.source(QStringLiteral("no-auth"));

@@ -18,6 +18,12 @@ struct WorkerConfig
     static constexpr qint64 kDefaultMaxRequestBytes = 64 * 1024 * 1024;
     static constexpr double kDefaultClientTimeoutSeconds = 30;
     static constexpr int kMaxThreads = 1024;
+    static constexpr int kDefaultMaxCrashes = 100;
+    static constexpr int kMinMemoryLimitMB = 16;
+
+    // Where batches run: in fastmap-host processes (a crash, a hang or a memory hog costs one
+    // element), or on the server's own threads (as before hosts; a crash takes the worker down).
+    enum class Isolation { Process, Thread };
 
     QString listenHost = QStringLiteral("127.0.0.1");
     quint16 listenPort = kDefaultPort;
@@ -31,8 +37,14 @@ struct WorkerConfig
     qint64 maxRequestBytes = kDefaultMaxRequestBytes;
     double clientTimeoutSeconds = kDefaultClientTimeoutSeconds;
     bool noAuth = false;
+    Isolation isolation = Isolation::Process;
+    double elementTimeoutSeconds = 0; // 0: none; process isolation only
+    int memoryLimitMB = 0;            // per function host, beyond its start-up size; 0: none
+    int maxCrashes = kDefaultMaxCrashes; // elements of one batch that may take their host down
 
     bool tls() const { return !tlsCert.isEmpty(); }
+    // "process (element timeout 5 s, memory limit 512 MB)", for the start-up line.
+    QString describeIsolation() const;
     // "http://127.0.0.1:8750", with the given port (the real one when listening on port 0).
     QString url(quint16 port) const;
 

@@ -64,6 +64,35 @@ private slots:
         QCOMPARE(config.clientTimeoutSeconds, 30.0);
         QVERIFY(!config.noAuth);
         QCOMPARE(config.url(8750), QStringLiteral("http://127.0.0.1:8750"));
+        QCOMPARE(config.isolation, WorkerConfig::Isolation::Process);
+        QCOMPARE(config.elementTimeoutSeconds, 0.0);
+        QCOMPARE(config.memoryLimitMB, 0);
+        QCOMPARE(config.maxCrashes, 100);
+    }
+
+    void isolationAndLimits()
+    {
+        WorkerConfig config = parsed({"--element-timeout", "2.5", "--memory-limit", "256", "--max-crashes", "7"});
+        QCOMPARE(config.isolation, WorkerConfig::Isolation::Process);
+        QCOMPARE(config.elementTimeoutSeconds, 2.5);
+        QCOMPARE(config.memoryLimitMB, 256);
+        QCOMPARE(config.maxCrashes, 7);
+        QCOMPARE(config.describeIsolation(),
+                 QStringLiteral("process (element timeout 2.5 s, memory limit 256 MB, at most 7 crashed elements per batch)"));
+        config = parsed({}, env({{"FASTMAP_WORKER_ISOLATION", "thread"}}));
+        QCOMPARE(config.isolation, WorkerConfig::Isolation::Thread);
+        QVERIFY(config.describeIsolation().startsWith(QStringLiteral("thread")));
+        // 0 is "no limit", so a flag can lift a limit the config file sets, also for thread isolation.
+        const QString path = configFile("limits.conf", "isolation=process\nelement-timeout=30\nmemory-limit=512\n"
+                                                       "max-crashes=3\n");
+        config = parsed({"--config", path});
+        QCOMPARE(config.elementTimeoutSeconds, 30.0);
+        QCOMPARE(config.memoryLimitMB, 512);
+        QCOMPARE(config.maxCrashes, 3);
+        config = parsed({"--config", path, "--isolation", "thread", "--element-timeout", "0", "--memory-limit", "0"});
+        QCOMPARE(config.isolation, WorkerConfig::Isolation::Thread);
+        QCOMPARE(config.elementTimeoutSeconds, 0.0);
+        QCOMPARE(config.memoryLimitMB, 0);
     }
 
     void environmentIsRead()
@@ -225,6 +254,30 @@ private slots:
         QTest::newRow("flag without value") << QStringList{"--threads"} << ""
                                             << ""
                                             << "threads";
+        QTest::newRow("isolation text") << QStringList{"--isolation", "sandbox"} << ""
+                                        << ""
+                                        << "--isolation: \"sandbox\" is not process or thread";
+        QTest::newRow("isolation env") << none << "FASTMAP_WORKER_ISOLATION"
+                                       << "container"
+                                       << "FASTMAP_WORKER_ISOLATION";
+        QTest::newRow("timeout in threads") << QStringList{"--isolation", "thread", "--element-timeout", "5"} << ""
+                                            << ""
+                                            << "--element-timeout needs isolation process (--isolation says thread)";
+        QTest::newRow("negative element timeout") << QStringList{"--element-timeout", "-1"} << ""
+                                                  << ""
+                                                  << "--element-timeout";
+        QTest::newRow("memory in threads") << QStringList{"--memory-limit", "64"} << "FASTMAP_WORKER_ISOLATION"
+                                           << "thread"
+                                           << "--memory-limit needs isolation process (FASTMAP_WORKER_ISOLATION";
+        QTest::newRow("memory too small") << QStringList{"--memory-limit", "8"} << ""
+                                          << ""
+                                          << "16 or more";
+        QTest::newRow("memory text") << none << "FASTMAP_WORKER_MEMORY_LIMIT"
+                                     << "lots"
+                                     << "FASTMAP_WORKER_MEMORY_LIMIT";
+        QTest::newRow("max crashes zero") << QStringList{"--max-crashes", "0"} << ""
+                                          << ""
+                                          << "--max-crashes";
     }
 
     void badValuesAreRefused()
@@ -368,6 +421,10 @@ private slots:
             << QByteArray("plugins=nowhere\n") << "bad.conf:1: plugins: plugin directory";
         QTest::newRow("bad price") << QByteArray("price-per-vcpu-hour=-1\n")
                                    << "bad.conf:1: price-per-vcpu-hour: \"-1\" is not a number";
+        QTest::newRow("bad isolation") << QByteArray("isolation=none\n")
+                                       << "bad.conf:1: isolation: \"none\" is not process or thread";
+        QTest::newRow("limit in threads") << QByteArray("isolation=thread\nelement-timeout=10\n")
+                                          << "bad.conf:1: isolation says thread): a thread cannot be stopped";
     }
 
     void badConfigFilesAreRefused()
@@ -401,7 +458,9 @@ private slots:
         for (const char *name :
              {"FASTMAP_WORKER_LISTEN", "FASTMAP_WORKER_THREADS", "FASTMAP_WORKER_PLUGINS",
               "FASTMAP_WORKER_DB", "FASTMAP_WORKER_PRICE_PER_VCPU_HOUR", "FASTMAP_WORKER_TOKEN_FILE",
-              "FASTMAP_WORKER_TLS_CERT", "FASTMAP_WORKER_TLS_KEY", "FASTMAP_WORKER_CONFIG"})
+              "FASTMAP_WORKER_TLS_CERT", "FASTMAP_WORKER_TLS_KEY", "FASTMAP_WORKER_CONFIG",
+              "FASTMAP_WORKER_ISOLATION", "FASTMAP_WORKER_ELEMENT_TIMEOUT", "FASTMAP_WORKER_MEMORY_LIMIT",
+              "FASTMAP_WORKER_MAX_CRASHES", "FASTMAP_HOST"})
             QVERIFY2(help.contains(QLatin1String(name)), name);
     }
 };
