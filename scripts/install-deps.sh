@@ -2,7 +2,8 @@
 # Installs every Debian 12 package needed to build, test, package and benchmark Fastmap Desktop.
 # (The last line is for the package and its checks: dpkg-shlibdeps and file for CPack,
 # desktop-file-validate, appstreamcli, man page linting and rendering, systemd-analyze verify;
-# see scripts/package-test.sh. The line above it is only for bench/e2e.sh's peers: pandas, numpy, GNU time.)
+# see scripts/package-test.sh. The line above it is only for bench/e2e.sh's peers: pandas, numpy, GNU time,
+# and for tests/worker/protocol_client.py, the independent CBOR client of the worker protocol: cbor2.)
 # Run as root. Safe to run again.
 set -eu
 export DEBIAN_FRONTEND=noninteractive
@@ -15,7 +16,7 @@ packages="
   qtkeychain-qt6-dev libarchive-dev
   libtbb-dev clang libclang-rt-dev
   xvfb xauth unzip zstd openssl bsdutils locales
-  python3-pandas python3-numpy time
+  python3-pandas python3-numpy time python3-cbor2
   dpkg-dev file desktop-file-utils appstream mandoc man-db groff-base systemd
 "
 missing=""

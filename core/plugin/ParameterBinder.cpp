@@ -74,6 +74,69 @@ bool ParameterBinder::convert(const ParameterSpec &spec, const QVariant &value, 
     return true;
 }
 
+namespace {
+
+bool isInteger(const QVariant &value)
+{
+    switch (value.typeId()) {
+    case QMetaType::Int:
+    case QMetaType::LongLong:
+    case QMetaType::UInt:
+    case QMetaType::ULongLong: return true;
+    default: return false;
+    }
+}
+
+// What a typed value is, for a message: "text (\"5\")", "a float (1.5)".
+QString describe(const QVariant &value)
+{
+    if (isInteger(value))
+        return QStringLiteral("an integer (%1)").arg(value.toString());
+    switch (value.typeId()) {
+    case QMetaType::Double:
+    case QMetaType::Float: return QStringLiteral("a float (%1)").arg(value.toString());
+    case QMetaType::Bool: return QStringLiteral("a boolean (%1)").arg(value.toString());
+    case QMetaType::QString: {
+        const QString text = value.toString();
+        return QStringLiteral("text (\"%1%2\")").arg(text.left(40), text.size() > 40 ? QStringLiteral("...") : QString());
+    }
+    case QMetaType::UnknownType:
+    case QMetaType::Nullptr: return QStringLiteral("null");
+    default: return QStringLiteral("a %1").arg(QString::fromLatin1(value.typeName()));
+    }
+}
+
+} // namespace
+
+bool ParameterBinder::bindTyped(const FunctionInfo &function, const QVariantMap &given, QVariantMap *bound,
+                                QString *error)
+{
+    for (auto it = given.cbegin(); it != given.cend(); ++it) {
+        const ParameterSpec *spec = function.parameter(it.key());
+        if (!spec)
+            continue; // bind() names it
+        const QVariant &value = it.value();
+        const QString &type = spec->type;
+        const char *expected = nullptr;
+        if (type == QLatin1String("integer") && !isInteger(value))
+            expected = "an integer";
+        else if (type == QLatin1String("number") && !isInteger(value) && value.typeId() != QMetaType::Double &&
+                 value.typeId() != QMetaType::Float)
+            expected = "a number (an integer or a float)";
+        else if (type == QLatin1String("boolean") && value.typeId() != QMetaType::Bool)
+            expected = "a boolean";
+        else if ((type == QLatin1String("string") || type == QLatin1String("choice")) &&
+                 value.typeId() != QMetaType::QString)
+            expected = "text";
+        if (expected) {
+            *error = QStringLiteral("parameter '%1' is %2, expected %3")
+                         .arg(spec->name, describe(value), QLatin1String(expected));
+            return false;
+        }
+    }
+    return bind(function, given, bound, error);
+}
+
 bool ParameterBinder::bind(const FunctionInfo &function, const QVariantMap &given, QVariantMap *bound, QString *error)
 {
     for (auto it = given.cbegin(); it != given.cend(); ++it) {

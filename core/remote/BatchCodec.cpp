@@ -42,13 +42,43 @@ bool checkVersion(const QByteArray &body, const char *self, const char *other, Q
     return false;
 }
 
-// Each key of a body once: a second "inputs" or "charge" is a lie, not an update.
-bool firstTime(CborInput &in, QSet<QString> &seen, const QString &key)
+// A key as quoted in a message: short, on one line.
+QString quotedKey(const QString &key)
+{
+    QString text = key.left(100);
+    for (QChar &c : text)
+        if (c.category() == QChar::Other_Control)
+            c = QLatin1Char('?');
+    return QLatin1Char('"') + text + (key.size() > 100 ? QStringLiteral("...\"") : QStringLiteral("\""));
+}
+
+// Each key of a map once: a second "inputs" or "charge" is a lie, not an update.
+bool firstTime(CborInput &in, QSet<QString> &seen, const QString &key, const char *where = nullptr)
 {
     if (seen.contains(key))
-        return in.fail(QStringLiteral("the key \"%1\" appears twice").arg(key));
+        return in.fail(QStringLiteral("duplicate key %1%2")
+                           .arg(quotedKey(key), where ? QStringLiteral(" in %1").arg(QLatin1String(where))
+                                                      : QString()));
     seen.insert(key);
     return true;
+}
+
+// What a parameter value is, when it is none of the four kinds a parameter can have.
+const char *unlikeAParameter(const QCborValue &value)
+{
+    switch (value.type()) {
+    case QCborValue::Integer:
+    case QCborValue::Double:
+    case QCborValue::String:
+    case QCborValue::True:
+    case QCborValue::False: return nullptr;
+    case QCborValue::Null: return "null";
+    case QCborValue::Undefined: return "undefined";
+    case QCborValue::Array: return "an array";
+    case QCborValue::Map: return "a map";
+    case QCborValue::ByteArray: return "a byte string";
+    default: return value.isTag() ? "a tagged value" : "a simple value";
+    }
 }
 
 bool readParams(CborInput &in, QVariantMap *params)
@@ -56,14 +86,25 @@ bool readParams(CborInput &in, QVariantMap *params)
     qint64 pairs = 0;
     if (!in.enterMap("\"params\"", &pairs))
         return false;
+    QSet<QString> seen;
     for (qint64 i = 0; i < pairs; ++i) {
         QString name;
-        if (!in.readText("a parameter name", &name))
+        if (!in.readText("a parameter name", &name) || !firstTime(in, seen, name, "\"params\""))
             return false;
+        // QCborValue would make an integer above 2^63 - 1 a float: say what was sent instead.
+        if (in.reader().isUnsignedInteger() &&
+            in.reader().toUnsignedInteger() > quint64(std::numeric_limits<qint64>::max()))
+            return in.fail(QStringLiteral("the value of parameter %1 is %2, more than the largest integer, 2^63 - 1")
+                               .arg(quotedKey(name))
+                               .arg(in.reader().toUnsignedInteger()));
         const QCborValue value = QCborValue::fromCbor(in.reader());
         if (in.reader().lastError().c != QCborError::NoError)
-            return in.fail(QStringLiteral("the value of parameter \"%1\" is malformed CBOR: %2")
-                               .arg(name.left(100), in.reader().lastError().toString()));
+            return in.fail(QStringLiteral("the value of parameter %1 is malformed CBOR: %2")
+                               .arg(quotedKey(name), in.reader().lastError().toString()));
+        if (const char *what = unlikeAParameter(value))
+            return in.fail(QStringLiteral("the value of parameter %1 is %2, not an integer, a float, text or a "
+                                          "boolean")
+                               .arg(quotedKey(name), QLatin1String(what)));
         params->insert(name, cborToVariant(value));
     }
     return in.leave("\"params\"");
@@ -239,6 +280,8 @@ bool BatchCodec::decodeRequest(const QByteArray &body, BatchRequest *request, QS
     for (const char *key : {"function", "version", "sha256", "params", "columns", "types", "firstRow", "inputs"})
         if (!seen.contains(QLatin1String(key)))
             return in.fail(QStringLiteral("\"%1\" is missing").arg(QLatin1String(key)));
+    if (reader.currentOffset() != body.size())
+        return in.fail(QStringLiteral("%1 more bytes follow the batch's map").arg(body.size() - reader.currentOffset()));
     if (r.columns.isEmpty())
         return in.fail(QStringLiteral("\"columns\" is empty"));
     if (std::size_t(r.columns.size()) != types.size())

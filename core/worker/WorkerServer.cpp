@@ -54,6 +54,25 @@ QString formatNumber(double value)
     return QString::number(value, 'g', 6);
 }
 
+// A header value a client sent, quoted short, on one line, for a message.
+QString quotedHeader(const QByteArray &value)
+{
+    QString text = QString::fromLatin1(value.left(100));
+    for (QChar &c : text)
+        if (c < QLatin1Char(' ') || c > QLatin1Char('~'))
+            c = QLatin1Char('?');
+    return QLatin1Char('"') + text + (value.size() > 100 ? QStringLiteral("...\"") : QStringLiteral("\""));
+}
+
+// "application/cbor", in any case, with or without parameters ("; charset=..." means nothing to
+// CBOR but is not wrong).
+bool isCbor(const QByteArray &contentType)
+{
+    const qsizetype semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.left(semicolon)).trimmed().compare("application/cbor",
+                                                                                        Qt::CaseInsensitive) == 0;
+}
+
 } // namespace
 
 WorkerServer::WorkerServer(const WorkerConfig &config, PluginCatalog *catalog, Ledger *ledger,
@@ -74,13 +93,14 @@ WorkerServer::WorkerServer(const WorkerConfig &config, PluginCatalog *catalog, L
                                        {"inputs", QJsonArray::fromStringList(f.inputNames())},
                                        {"outputs", QJsonArray::fromStringList(f.outputNames())}});
     }
-    m_executor = std::make_unique<BatchExecutor>(catalog, hashes, config.pricePerVcpuHour);
+    m_executor = std::make_unique<BatchExecutor>(catalog, hashes, config);
     m_pool.setMaxThreadCount(config.threads);
     m_pool.setExpiryTimeout(-1);
     m_metrics.setThreads(config.threads);
 
     m_tcp->setIdleTimeout(int(std::min(config.clientTimeoutSeconds * 1000.0, 86400000.0)));
     m_tcp->setReceiveLimit(config.maxRequestBytes + kHeaderAllowance);
+    m_tcp->setHeadCheck([this](const RequestHead &head) { return checkBatchHead(head); });
     connect(m_tcp, &IdleTimeoutTcpServer::oversizedRequestRefused, this, [this] {
         m_metrics.recordRequest(413);
         logBatch(QStringLiteral("-"), QStringLiteral("-"), 0, 0, 0, 0, 413,
@@ -191,13 +211,23 @@ bool WorkerServer::start(QString *error)
     return true;
 }
 
-void WorkerServer::send(QHttpServerResponder &responder, QHttpServerResponse &&response)
+void WorkerServer::send(QHttpServerResponder &responder, QHttpServerResponse &&response, bool count)
 {
-    m_metrics.recordRequest(int(response.statusCode()));
+    if (count)
+        m_metrics.recordRequest(int(response.statusCode()));
     QTcpSocket *socket = responder.socket();
     if (!socket || socket->state() != QAbstractSocket::ConnectedState)
         return; // the client went away; nothing to answer
+    // QHttpServer keeps every connection open; this follows the request's "Connection" and HTTP
+    // version instead (read by m_tcp from its head).
+    const bool keepAlive = m_tcp->keepAlive(socket);
+    if (!keepAlive)
+        response.addHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
+    else if (m_tcp->httpMinorVersion(socket) == 0)
+        response.addHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("keep-alive"));
     response.write(std::move(responder));
+    if (!keepAlive)
+        m_tcp->closeAfterAnswer(socket);
 }
 
 void WorkerServer::sendText(QHttpServerResponder &responder, int status, const QString &text,
@@ -221,29 +251,69 @@ bool WorkerServer::expectMethod(const QHttpServerRequest &request, QHttpServerRe
     return false;
 }
 
+HeadAnswer WorkerServer::checkToken(const QByteArray &authorization, std::optional<TokenIdentity> *identity) const
+{
+    QString error;
+    if (!m_authenticator->authenticate(authorization, *m_ledger, identity, &error)) {
+        std::fprintf(stderr, "fastmap-worker: error: cannot read the ledger: %s\n", qPrintable(error));
+        std::fflush(stderr);
+        return {500, QStringLiteral("the worker cannot read its ledger; try another worker"), {}};
+    }
+    if (*identity)
+        return {};
+    if (m_config.noAuth) {
+        *identity = TokenIdentity{QLatin1String(Ledger::kAnonymousName), std::nullopt};
+        return {};
+    }
+    return {401,
+            authorization.isEmpty() ? QStringLiteral("this worker needs a token: send Authorization: Bearer TOKEN")
+                                    : QStringLiteral("the token is not known to this worker"),
+            {{QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer realm=\"fastmap-worker\"")}}};
+}
+
+HeadAnswer WorkerServer::checkBatchHeaders(const QByteArray &contentType, qint64 size) const
+{
+    if (!isCbor(contentType))
+        return {415,
+                contentType.isEmpty()
+                    ? QStringLiteral("a batch must be sent as Content-Type: application/cbor; the request has no "
+                                     "Content-Type")
+                    : QStringLiteral("a batch must be sent as Content-Type: application/cbor, not %1")
+                          .arg(quotedHeader(contentType)),
+                {}};
+    if (size > m_config.maxRequestBytes)
+        return {413,
+                QStringLiteral("the batch has %1 bytes, more than this worker's limit of %2 "
+                               "(--max-request-bytes); send smaller batches")
+                    .arg(size)
+                    .arg(m_config.maxRequestBytes),
+                {}};
+    return {};
+}
+
+HeadAnswer WorkerServer::checkBatchHead(const RequestHead &head)
+{
+    if (head.method != "POST" || head.path != QLatin1String("/v1/batches"))
+        return {}; // the handler answers (405, 404, or the GET endpoints' own checks)
+    std::optional<TokenIdentity> identity;
+    HeadAnswer answer = checkToken(head.header("authorization"), &identity);
+    if (answer.status == 0)
+        answer = checkBatchHeaders(head.header("content-type"), head.contentLength);
+    if (answer.status != 0) {
+        m_metrics.recordRequest(answer.status);
+        logBatch(identity ? identity->name : QStringLiteral("-"), QStringLiteral("-"), 0, 0, 0, 0, answer.status,
+                 answer.status == 401 ? QStringLiteral("no valid token") : answer.text);
+    }
+    return answer;
+}
+
 int WorkerServer::authorize(const QHttpServerRequest &request, QHttpServerResponder &responder,
                             std::optional<TokenIdentity> *identity)
 {
-    QString error;
-    if (!m_authenticator->authenticate(header(request, QByteArrayLiteral("Authorization")), *m_ledger,
-                                       identity, &error)) {
-        std::fprintf(stderr, "fastmap-worker: error: cannot read the ledger: %s\n", qPrintable(error));
-        std::fflush(stderr);
-        sendText(responder, 500, QStringLiteral("the worker cannot read its ledger; try another worker"));
-        return 500;
-    }
-    if (*identity)
-        return 0;
-    if (m_config.noAuth) {
-        *identity = TokenIdentity{QLatin1String(Ledger::kAnonymousName), std::nullopt};
-        return 0;
-    }
-    sendText(responder, 401,
-             header(request, QByteArrayLiteral("Authorization")).isEmpty()
-                 ? QStringLiteral("this worker needs a token: send Authorization: Bearer TOKEN")
-                 : QStringLiteral("the token is not known to this worker"),
-             {{QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer realm=\"fastmap-worker\"")}});
-    return 401;
+    const HeadAnswer answer = checkToken(header(request, QByteArrayLiteral("Authorization")), identity);
+    if (answer.status != 0)
+        sendText(responder, answer.status, answer.text, answer.headers);
+    return answer.status;
 }
 
 void WorkerServer::serveHealth(const QHttpServerRequest &request, QHttpServerResponder &&responder)
@@ -280,10 +350,7 @@ void WorkerServer::serveMetrics(const QHttpServerRequest &request, QHttpServerRe
     m_metrics.setBusyThreads(std::min(m_inFlight, m_config.threads));
     // Count this request before rendering, so the exposition includes it.
     m_metrics.recordRequest(200);
-    QHttpServerResponse response(WorkerMetrics::contentType(), m_metrics.exposition());
-    QTcpSocket *socket = responder.socket();
-    if (socket && socket->state() == QAbstractSocket::ConnectedState)
-        response.write(std::move(responder));
+    send(responder, QHttpServerResponse(WorkerMetrics::contentType(), m_metrics.exposition()), false);
 }
 
 void WorkerServer::serveMissing(const QHttpServerRequest &request, QHttpServerResponder &&responder)
@@ -314,12 +381,12 @@ void WorkerServer::serveBatch(const QHttpServerRequest &request, QHttpServerResp
         sendText(responder, status, reason, headers);
         logBatch(name, QStringLiteral("-"), 0, clock.elapsed(), 0, 0, status, reason);
     };
-    const qint64 size = request.body().size();
-    if (size > m_config.maxRequestBytes)
-        return refuse(413, QStringLiteral("the batch has %1 bytes, more than this worker's limit of %2 "
-                                          "(--max-request-bytes); send smaller batches")
-                               .arg(size)
-                               .arg(m_config.maxRequestBytes));
+    // Checked from the head already when it was readable (checkBatchHead); again here for a body
+    // without Content-Length (chunked), whose size is known only now.
+    if (const HeadAnswer answer =
+            checkBatchHeaders(header(request, QByteArrayLiteral("Content-Type")), request.body().size());
+        answer.status != 0)
+        return refuse(answer.status, answer.text);
     if (m_draining)
         return refuse(503, QStringLiteral("the worker is shutting down; send the batch elsewhere"));
     // Each thread has a batch waiting behind the one it runs, so that a client's next batch is

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "worker/BatchExecutor.h"
+#include "worker/IdleTimeoutTcpServer.h"
 #include "worker/WorkerConfig.h"
 #include "worker/WorkerMetrics.h"
 
@@ -20,7 +21,6 @@ class QTcpSocket;
 
 namespace fastmap {
 
-class IdleTimeoutTcpServer;
 class Ledger;
 class PluginCatalog;
 class TokenAuthenticator;
@@ -72,7 +72,15 @@ private:
     // read) and returns that status.
     int authorize(const QHttpServerRequest &request, QHttpServerResponder &responder,
                   std::optional<TokenIdentity> *identity);
-    void send(QHttpServerResponder &responder, QHttpServerResponse &&response);
+    // The token check alone: status 0 and the identity, or the refusal (401, 500).
+    HeadAnswer checkToken(const QByteArray &authorization, std::optional<TokenIdentity> *identity) const;
+    // A batch's Content-Type and size: status 0, or the refusal (415, 413).
+    HeadAnswer checkBatchHeaders(const QByteArray &contentType, qint64 size) const;
+    // Checks a POST /v1/batches from its head alone, before its body is read: the token, then the
+    // Content-Type, then the announced size (see docs/protocol.md for the order and why).
+    HeadAnswer checkBatchHead(const RequestHead &head);
+    // Writes the answer; closes the connection after it when the request asked for that.
+    void send(QHttpServerResponder &responder, QHttpServerResponse &&response, bool count = true);
     void sendText(QHttpServerResponder &responder, int status, const QString &text,
                   const QList<std::pair<QByteArray, QByteArray>> &headers = {});
     void logBatch(const QString &token, const QString &function, qint64 rows, qint64 ms, double vcpu,
