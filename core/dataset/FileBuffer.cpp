@@ -3,7 +3,10 @@
 
 #include "dataset/LineFeeds.h"
 
+#include <QDateTime>
 #include <QFileInfo>
+
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstring>
@@ -24,6 +27,15 @@ bool FileBuffer::open(const QString &path, int chunkBytes, InputError *error)
         return false;
     }
     m_fileSize = m_file.isSequential() ? 0 : m_file.size();
+    // A file of size 0 that has bytes (/proc) or a pipe has no size to hold it to.
+    struct stat info;
+    if (!m_file.isSequential() && ::fstat(m_file.handle(), &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+        m_checkIdentity = true;
+        m_fileSize = info.st_size;
+        m_device = quint64(info.st_dev);
+        m_inode = quint64(info.st_ino);
+        m_modifiedNs = qint64(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
+    }
 
     // Enough bytes to see a byte order mark, even with tiny chunks or a slow pipe.
     while (size() < 3) {
@@ -75,9 +87,15 @@ FileBuffer::Fill FileBuffer::fill(InputError *error)
         setError(error, 0, QStringLiteral("read error: ") + m_file.errorString());
         return Fill::Error;
     }
+    m_readBytes += got;
     if (got == 0) {
         m_atEnd = true;
+        const QString changed = changeSinceOpen();
         m_file.close();
+        if (!changed.isEmpty()) {
+            setError(error, 0, changed);
+            return Fill::Error;
+        }
         return Fill::End;
     }
     if (const void *nul = std::memchr(m_buffer.constData() + old, 0, std::size_t(got))) {
@@ -194,6 +212,42 @@ double FileBuffer::progress() const
 QString FileBuffer::tooLongMessage(qint64 maxBytes)
 {
     return QStringLiteral("line is longer than the limit of %1 bytes").arg(maxBytes);
+}
+
+QString FileBuffer::changeSinceOpen() const
+{
+    if (!m_checkIdentity)
+        return {};
+    struct stat now;
+    if (::fstat(m_file.handle(), &now) != 0)
+        return {};
+    const qint64 size = now.st_size;
+    if (m_readBytes < m_fileSize)
+        return QStringLiteral("changed while it was read: it was %1 bytes at the start and is %2 now; the results are "
+                              "incomplete")
+            .arg(m_fileSize)
+            .arg(size);
+    if (m_readBytes > m_fileSize)
+        return QStringLiteral("changed while it was read: it was %1 bytes at the start and is %2 now; the results "
+                              "include rows that were not in it at the start")
+            .arg(m_fileSize)
+            .arg(std::max(size, m_readBytes));
+    // As many bytes as at the start were read, but they may not all be the same bytes.
+    const qint64 modifiedNs = qint64(now.st_mtim.tv_sec) * 1000000000 + now.st_mtim.tv_nsec;
+    if (size != m_fileSize || modifiedNs != m_modifiedNs)
+        return QStringLiteral("changed while it was read: it was %1 bytes at the start and is %2 now, modified at %3; "
+                              "the results may mix old and new content")
+            .arg(m_fileSize)
+            .arg(size)
+            .arg(QDateTime::fromMSecsSinceEpoch(modifiedNs / 1000000).toString(Qt::ISODateWithMs));
+    struct stat named;
+    const QByteArray path = QFile::encodeName(m_path);
+    // A name removed while the file is read leaves the bytes read intact: only a new file under
+    // the name makes the results disagree with what the name now holds.
+    if (::stat(path.constData(), &named) == 0 && (quint64(named.st_dev) != m_device || quint64(named.st_ino) != m_inode))
+        return QStringLiteral("was replaced while it was read (the name now points to another file); the results are "
+                              "of the file as it was at the start, not of the new one");
+    return {};
 }
 
 void FileBuffer::binaryError(InputError *error)

@@ -13,6 +13,13 @@ namespace fastmap {
 // A sliding window over a file, refilled a chunk at a time, so a reader holds at most one record
 // plus one chunk however large the file is. Every chunk is checked for NUL bytes on the way in,
 // which is how binary files are told apart from text.
+//
+// The file is read with read(2), never mapped, so a file truncated while it is read cannot raise
+// SIGBUS: the reads just end early. At the end of a regular file the buffer checks that the file
+// is still the one it opened (same size as at the start and as the bytes read, same modification
+// time, the name still naming the same inode); when it is not, the end is an error ("changed while
+// it was read ...") instead of Fill::End, so a job over a file that shrank, grew or was replaced
+// mid-run ends as an input failure, never as complete.
 class FileBuffer
 {
 public:
@@ -27,7 +34,8 @@ public:
     qsizetype size() const { return m_buffer.size() - m_begin; }
     void consume(qsizetype bytes) { m_begin += bytes; }
 
-    // Appends the next chunk to data(), which may move. End when the file has no more bytes.
+    // Appends the next chunk to data(), which may move. End when the file has no more bytes;
+    // Error there when the file changed since open() (see the class comment).
     Fill fill(InputError *error);
 
     // The next line without its LF or CRLF (the last line may lack them); valid until the next call.
@@ -57,6 +65,8 @@ public:
 private:
     void setError(InputError *error, qint64 line, const QString &message);
     void binaryError(InputError *error);
+    // Empty when the file is still what open() found, else what changed, for the message.
+    QString changeSinceOpen() const;
 
     QString m_path;
     QFile m_file;
@@ -64,6 +74,12 @@ private:
     qsizetype m_begin = 0;     // start of the unconsumed bytes in m_buffer
     qint64 m_bufferOffset = 0; // file offset of m_buffer[0]
     qint64 m_fileSize = 0;     // 0 for pipes and other sequential files, whose size is unknown
+    qint64 m_readBytes = 0;    // bytes read from the file so far
+    // The file's identity at open(), for the check at its end; unset for pipes and files of size 0.
+    bool m_checkIdentity = false;
+    quint64 m_device = 0;
+    quint64 m_inode = 0;
+    qint64 m_modifiedNs = 0;
     qsizetype m_chunkBytes = 64 * 1024;
     bool m_atEnd = false;
     bool m_failed = false;

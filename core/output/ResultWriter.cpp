@@ -8,6 +8,7 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <unistd.h>
@@ -69,8 +70,11 @@ bool ResultWriter::begin(const QStringList &datasetColumns, const QStringList &o
             m_inputNames << name;
         }
     }
+    m_written = 0;
+    m_rows = 0;
     if (m_toStdout) {
-        if (!m_file.open(stdout, QIODevice::WriteOnly)) {
+        std::fflush(stdout); // the rows go to the descriptor, after anything printed before
+        if (!m_file.open(stdout, QIODevice::WriteOnly | QIODevice::Unbuffered)) {
             *error = QStringLiteral("cannot write to standard output: %1").arg(m_file.errorString());
             return false;
         }
@@ -83,7 +87,7 @@ bool ResultWriter::begin(const QStringList &datasetColumns, const QStringList &o
         m_tempPath =
             info.absoluteDir().filePath(QStringLiteral(".%1.%2.tmp").arg(info.fileName()).arg(::getpid()));
         m_file.setFileName(m_tempPath);
-        if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered)) {
             *error = QStringLiteral("cannot create %1: %2").arg(m_path, m_file.errorString());
             return false;
         }
@@ -111,14 +115,54 @@ bool ResultWriter::consume(const BatchResult &result, QString *error)
     return true;
 }
 
+void ResultWriter::failWritesAfter(qint64 bytes, int error)
+{
+    m_failAfter = bytes;
+    m_failError = error;
+}
+
+namespace {
+
+QString errnoText(int error)
+{
+    return QString::fromLocal8Bit(std::strerror(error));
+}
+
+} // namespace
+
 bool ResultWriter::writeAll(const QByteArray &bytes, QString *error)
 {
-    if (bytes.isEmpty())
-        return true;
-    if (m_file.write(bytes) != bytes.size()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(m_path, m_file.errorString());
-        return false;
+    const int fd = m_file.handle();
+    const char *at = bytes.constData();
+    qsizetype left = bytes.size();
+    qint64 offset = m_written;
+    while (left > 0) {
+        qsizetype n = left;
+        if (m_failAfter >= 0)
+            n = qsizetype(std::clamp<qint64>(m_failAfter - offset, 0, n));
+        ssize_t wrote;
+        if (n > 0) {
+            wrote = ::write(fd, at, std::size_t(n));
+        } else {
+            wrote = -1;
+            errno = m_failError;
+        }
+        if (wrote < 0 && errno == EINTR)
+            continue;
+        if (wrote <= 0) {
+            const int reason = wrote < 0 ? errno : ENOSPC; // write(2) returns 0 only when nothing fits
+            *error = QStringLiteral("cannot write %1: %2").arg(m_path, errnoText(reason));
+            // Cut the torn batch off, so the file ends with the last row written whole.
+            if (!m_toStdout && offset != m_written &&
+                (::ftruncate(fd, m_written) != 0 || ::lseek(fd, m_written, SEEK_SET) != m_written))
+                *error += QStringLiteral("; and it cannot be cut back to its last whole row: %1").arg(errnoText(errno));
+            return false;
+        }
+        at += wrote;
+        left -= wrote;
+        offset += wrote;
     }
+    m_written = offset;
     return true;
 }
 
@@ -126,25 +170,27 @@ bool ResultWriter::finish(bool complete, QString *error)
 {
     if (!m_file.isOpen())
         return true;
-    if (!m_file.flush()) {
-        *error = QStringLiteral("cannot write %1: %2").arg(m_path, m_file.errorString());
-        return false;
-    }
     if (m_toStdout) {
         m_file.close();
         m_finalPath = m_path;
         return true;
     }
-    ::fsync(m_file.handle()); // the rename below must not expose a file whose data is not on disk
+    // The rename below must not expose a file whose data is not on disk; some file systems only
+    // find out here that the disk is full.
+    bool ok = true;
+    if (::fsync(m_file.handle()) != 0 && errno != EINVAL) {
+        *error = QStringLiteral("cannot write %1: %2").arg(m_path, errnoText(errno));
+        ok = false;
+        complete = false;
+    }
     m_file.close();
     const QString target = complete ? m_path : m_path + QStringLiteral(".partial");
     if (std::rename(QFile::encodeName(m_tempPath).constData(), QFile::encodeName(target).constData()) != 0) {
-        *error = QStringLiteral("cannot rename %1 to %2: %3")
-                     .arg(m_tempPath, target, QString::fromLocal8Bit(strerror(errno)));
+        *error = QStringLiteral("cannot rename %1 to %2: %3").arg(m_tempPath, target, errnoText(errno));
         return false;
     }
     m_finalPath = target;
-    return true;
+    return ok;
 }
 
 QByteArray CsvResultWriter::header() const

@@ -21,6 +21,11 @@ struct ResultWriterOptions
 // under a hidden temporary name and renamed into place only when the job completes, so a crash
 // never leaves half a file under the final name. A job that stops early keeps what it has as
 // OUTPUT.partial. "-" writes to standard output.
+//
+// Each batch goes to the file with write(2), not through a buffer, so a failed write is seen at
+// once with errno's reason ("No space left on device"), and the file is then cut back to the end
+// of the last batch written whole: the file, and the .partial it becomes, always ends at a whole
+// row, and rowsWritten() is the number of rows in it.
 class ResultWriter : public ResultSink
 {
 public:
@@ -45,6 +50,10 @@ public:
     QString finalPath() const { return m_finalPath; }
     qint64 rowsWritten() const { return m_rows; }
 
+    // A fault seam for tests: once the file would grow past `bytes`, writes put in what still
+    // fits and then fail with `error` (an errno value), as a full disk does. -1 turns it off.
+    void failWritesAfter(qint64 bytes, int error);
+
 protected:
     virtual QByteArray header() const = 0;
     // Appends the batch's rows: result.output's values, and with keepInput result.batch.kept.
@@ -68,7 +77,10 @@ private:
     QString m_finalPath;
     QFile m_file;
     qint64 m_rows = 0;
+    qint64 m_written = 0; // bytes in the file, all of them whole rows (and the header)
     bool m_toStdout = false;
+    qint64 m_failAfter = -1;
+    int m_failError = 0;
 };
 
 // RFC 4180 CSV with a header row: [inputs...] outputs... error

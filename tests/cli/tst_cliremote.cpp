@@ -222,6 +222,64 @@ private slots:
         }
     }
 
+    // A worker whose credits run out (HTTP 402) is named as such, with where the rest of the job
+    // went; never "every worker died".
+    void creditsRunningOutAreNamed()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("poor.db"));
+        QProcess tokens;
+        tokens.setProcessEnvironment(environment());
+        tokens.start(bin("fastmap-worker"), {"tokens", "add", "poor", "--db", db, "--credits", "0.001"});
+        QVERIFY(tokens.waitForFinished(30000));
+        QCOMPARE(tokens.exitCode(), 0);
+        const QByteArray token = tokens.readAllStandardOutput().trimmed();
+        QVERIFY(!token.isEmpty());
+        const QString tokenFile = m_dir.filePath(QStringLiteral("poor-token"));
+        QFile f(tokenFile);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(token + '\n');
+        f.close();
+        f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+
+        QProcess worker;
+        worker.setProcessEnvironment(environment());
+        // 1000 USD per vCPU-second: the first batch or two use the credits up.
+        worker.start(bin("fastmap-worker"), {"--listen", "127.0.0.1:0", "--threads", "2", "--db", db, "--plugins",
+                                             QStringLiteral(FASTMAP_TEST_PLUGIN_DIR "/good"), "--price-per-vcpu-hour", "3600000"});
+        QVERIFY(worker.waitForStarted(10000));
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 15000 && !worker.canReadLine())
+            worker.waitForReadyRead(200);
+        const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("listening on (http://127\\.0\\.0\\.1:\\d+)"))
+                                              .match(QString::fromUtf8(worker.readLine()));
+        QVERIFY(m.hasMatch());
+        const QString url = m.captured(1);
+        struct StopAtEnd
+        {
+            QProcess &process;
+            ~StopAtEnd() { stop(process); }
+        } stopWorker{worker};
+
+        const QString out = m_dir.filePath(QStringLiteral("poor.csv"));
+        Result r = runCli({"run", "test.control", "-i", "range:4000", "-o", out, "-p", "delay_us=500", "--cache", "off",
+                           "--policy", "remote", "--worker", url, "--token-file", tokenFile, "--yes", "--no-record"});
+        QCOMPARE(r.exitCode, 5);
+        QVERIFY2(r.err.contains(QStringLiteral("the credits on worker ") + url + QStringLiteral(" are exhausted")),
+                 qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("resume the job once there are credits again")), qPrintable(r.err));
+        QVERIFY2(!r.err.contains(QStringLiteral("every worker died")), qPrintable(r.err));
+        QVERIFY(QFile::exists(out + QStringLiteral(".partial")));
+
+        // Adaptive: the local threads take the rest, and the user is told.
+        r = runCli({"run", "test.control", "-i", "range:4000", "-o", out, "-p", "delay_us=500", "--cache", "off",
+                    "--worker", url, "--token-file", tokenFile, "--yes", "--no-record"});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(lines(out).size(), 4001);
+        if (!r.err.contains(QStringLiteral("not using worker"))) // the worker may already say 0 credits up front
+            QVERIFY2(r.err.contains(QStringLiteral("the rest of the job runs on the local threads")), qPrintable(r.err));
+    }
+
     void plainHttpToAnotherHostIsRefused()
     {
         const Result r = runCli({"run", "test.control", "-i", "range:10", "-o", m_dir.filePath(QStringLiteral("x.csv")), "--worker", "http://192.0.2.1:8750"});
