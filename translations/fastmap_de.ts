@@ -225,6 +225,10 @@
         <source>Resuming job %1: %L2 elements are stored; computing the rest.</source>
         <translation>Auftrag %1 wird fortgesetzt: %L2 Elemente sind gespeichert; der Rest wird berechnet.</translation>
     </message>
+    <message>
+        <source>Job %1: %2.</source>
+        <translation>Auftrag %1: %2.</translation>
+    </message>
 </context>
 <context>
     <name>fastmap::JobHistoryModel</name>
@@ -728,6 +732,35 @@
         <source>Writing job %1 to %2…</source>
         <translation>Job %1 wird nach %2 geschrieben…</translation>
     </message>
+    <message>
+        <source>Stopping now; finished rows are kept.</source>
+        <translation>Sofortiger Halt; fertige Zeilen bleiben erhalten.</translation>
+    </message>
+    <message>
+        <source>Stopping: running batches get %1 s to finish, then the function is stopped; finished rows are kept. Cancel again to stop at once.</source>
+        <translation>Anhalten: Laufende Batches erhalten %1 s, um fertig zu werden, dann wird die Funktion gestoppt; fertige Zeilen bleiben erhalten. Erneut abbrechen, um sofort anzuhalten.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n element(s) crashed the function and failed alone</source>
+        <translation>
+            <numerusform>%n Element brachte die Funktion zum Absturz und schlug allein fehl</numerusform>
+            <numerusform>%n Elemente brachten die Funktion zum Absturz und schlugen allein fehl</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The function took its host process down on %n element(s); each was found and failed on its own (see the Errors tab), and every other element has its result.</source>
+        <translation>
+            <numerusform>Die Funktion brachte ihren Host-Prozess bei %n Element zum Absturz; es wurde gefunden und schlug allein fehl (siehe Reiter Fehler), und jedes andere Element hat sein Ergebnis.</numerusform>
+            <numerusform>Die Funktion brachte ihren Host-Prozess bei %n Elementen zum Absturz; jedes wurde gefunden und schlug allein fehl (siehe Reiter Fehler), und jedes andere Element hat sein Ergebnis.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n thread(s) were still inside the function when the job stopped; they are left to it until the app quits. Process isolation (Settings) stops such a function for good.</source>
+        <translation>
+            <numerusform>%n Thread war noch in der Funktion, als der Auftrag anhielt; er bleibt ihr bis zum Ende der App überlassen. Prozess-Isolation (Einstellungen) stoppt eine solche Funktion endgültig.</numerusform>
+            <numerusform>%n Threads waren noch in der Funktion, als der Auftrag anhielt; sie bleiben ihr bis zum Ende der App überlassen. Prozess-Isolation (Einstellungen) stoppt eine solche Funktion endgültig.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>fastmap::ParameterForm</name>
@@ -938,6 +971,62 @@
     <message>
         <source>The job store cannot be pruned: %1</source>
         <translation>Der Jobspeicher kann nicht aufgeräumt werden: %1</translation>
+    </message>
+    <message>
+        <source>Process: in separate function hosts (safe)</source>
+        <translation>Prozess: in getrennten Funktions-Hosts (sicher)</translation>
+    </message>
+    <message>
+        <source>Thread: inside the app (a crash closes it)</source>
+        <translation>Thread: in der App (ein Absturz beendet sie)</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>keine Grenze</translation>
+    </message>
+    <message>
+        <source>An element that runs longer fails with &quot;timed out after N s&quot;; the rest of the job goes on.</source>
+        <translation>Ein Element, das länger läuft, schlägt mit „timed out after N s“ fehl; der Rest des Auftrags läuft weiter.</translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation> MB</translation>
+    </message>
+    <message>
+        <source>Per function host, 16 MB or more. An element that needs more fails with &quot;out of memory (limit N MB)&quot;; the rest of the job goes on.</source>
+        <translation>Pro Funktions-Host, mindestens 16 MB. Ein Element, das mehr braucht, schlägt mit „out of memory (limit N MB)“ fehl; der Rest des Auftrags läuft weiter.</translation>
+    </message>
+    <message>
+        <source>stop at once</source>
+        <translation>sofort anhalten</translation>
+    </message>
+    <message>
+        <source>On Cancel, how long the running batches may finish. Then the function hosts still busy are killed; every finished row is kept.</source>
+        <translation>Wie lange laufende Batches nach „Abbrechen“ noch fertig werden dürfen. Danach werden noch beschäftigte Funktions-Hosts beendet; jede fertige Zeile bleibt erhalten.</translation>
+    </message>
+    <message>
+        <source>Isolation</source>
+        <translation>Isolation</translation>
+    </message>
+    <message>
+        <source>Element time limit</source>
+        <translation>Zeitgrenze pro Element</translation>
+    </message>
+    <message>
+        <source>Memory limit per host</source>
+        <translation>Speichergrenze pro Host</translation>
+    </message>
+    <message>
+        <source>Stop grace period</source>
+        <translation>Schonfrist beim Anhalten</translation>
+    </message>
+    <message>
+        <source>The function runs in fastmap-host processes, so a function that crashes, hangs or eats memory costs one element and never the window: that element fails with what happened, and the job goes on.</source>
+        <translation>Die Funktion läuft in fastmap-host-Prozessen: Eine Funktion, die abstürzt, hängt oder Speicher frisst, kostet ein Element und nie das Fenster. Dieses Element schlägt mit dem Grund fehl, und der Auftrag läuft weiter.</translation>
+    </message>
+    <message>
+        <source>The function runs on the app&apos;s own threads: a little less overhead for very cheap functions, but a crash closes the app, a hung function keeps its thread until the app quits, and the limits below do not apply.</source>
+        <translation>Die Funktion läuft auf den Threads der App: etwas weniger Aufwand für sehr billige Funktionen, aber ein Absturz beendet die App, eine hängende Funktion behält ihren Thread, bis die App endet, und die Grenzen unten gelten nicht.</translation>
     </message>
 </context>
 <context>

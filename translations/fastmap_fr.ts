@@ -225,6 +225,10 @@
         <source>Resuming job %1: %L2 elements are stored; computing the rest.</source>
         <translation>Reprise de la tâche %1 : %L2 éléments sont enregistrés ; calcul du reste.</translation>
     </message>
+    <message>
+        <source>Job %1: %2.</source>
+        <translation>Tâche %1 : %2.</translation>
+    </message>
 </context>
 <context>
     <name>fastmap::JobHistoryModel</name>
@@ -728,6 +732,35 @@
         <source>Writing job %1 to %2…</source>
         <translation>Écriture de la tâche %1 dans %2…</translation>
     </message>
+    <message>
+        <source>Stopping now; finished rows are kept.</source>
+        <translation>Arrêt immédiat ; les lignes terminées sont conservées.</translation>
+    </message>
+    <message>
+        <source>Stopping: running batches get %1 s to finish, then the function is stopped; finished rows are kept. Cancel again to stop at once.</source>
+        <translation>Arrêt : les lots en cours ont %1 s pour finir, puis la fonction est arrêtée ; les lignes terminées sont conservées. Annulez de nouveau pour arrêter tout de suite.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n element(s) crashed the function and failed alone</source>
+        <translation>
+            <numerusform>%n élément a fait planter la fonction et a échoué seul</numerusform>
+            <numerusform>%n éléments ont fait planter la fonction et ont échoué seuls</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The function took its host process down on %n element(s); each was found and failed on its own (see the Errors tab), and every other element has its result.</source>
+        <translation>
+            <numerusform>La fonction a fait tomber son processus hôte sur %n élément ; il a été trouvé et a échoué seul (voir l’onglet Erreurs), et chaque autre élément a son résultat.</numerusform>
+            <numerusform>La fonction a fait tomber son processus hôte sur %n éléments ; chacun a été trouvé et a échoué seul (voir l’onglet Erreurs), et chaque autre élément a son résultat.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n thread(s) were still inside the function when the job stopped; they are left to it until the app quits. Process isolation (Settings) stops such a function for good.</source>
+        <translation>
+            <numerusform>%n thread était encore dans la fonction quand la tâche s’est arrêtée ; il lui est laissé jusqu’à la fermeture de l’application. L’isolation par processus (Paramètres) arrête une telle fonction pour de bon.</numerusform>
+            <numerusform>%n threads étaient encore dans la fonction quand la tâche s’est arrêtée ; ils lui sont laissés jusqu’à la fermeture de l’application. L’isolation par processus (Paramètres) arrête une telle fonction pour de bon.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>fastmap::ParameterForm</name>
@@ -938,6 +971,62 @@
     <message>
         <source>The job store cannot be pruned: %1</source>
         <translation>Le stockage des tâches ne peut pas être élagué : %1</translation>
+    </message>
+    <message>
+        <source>Process: in separate function hosts (safe)</source>
+        <translation>Processus : dans des hôtes de fonction séparés (sûr)</translation>
+    </message>
+    <message>
+        <source>Thread: inside the app (a crash closes it)</source>
+        <translation>Thread : dans l’application (un plantage la ferme)</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>sans limite</translation>
+    </message>
+    <message>
+        <source>An element that runs longer fails with &quot;timed out after N s&quot;; the rest of the job goes on.</source>
+        <translation>Un élément qui dure plus longtemps échoue avec « timed out after N s » ; le reste de la tâche continue.</translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation> Mo</translation>
+    </message>
+    <message>
+        <source>Per function host, 16 MB or more. An element that needs more fails with &quot;out of memory (limit N MB)&quot;; the rest of the job goes on.</source>
+        <translation>Par hôte de fonction, 16 Mo ou plus. Un élément qui en demande davantage échoue avec « out of memory (limit N MB) » ; le reste de la tâche continue.</translation>
+    </message>
+    <message>
+        <source>stop at once</source>
+        <translation>arrêter tout de suite</translation>
+    </message>
+    <message>
+        <source>On Cancel, how long the running batches may finish. Then the function hosts still busy are killed; every finished row is kept.</source>
+        <translation>Après Annuler, le temps laissé aux lots en cours pour finir. Ensuite les hôtes de fonction encore occupés sont tués ; chaque ligne terminée est conservée.</translation>
+    </message>
+    <message>
+        <source>Isolation</source>
+        <translation>Isolation</translation>
+    </message>
+    <message>
+        <source>Element time limit</source>
+        <translation>Limite de temps par élément</translation>
+    </message>
+    <message>
+        <source>Memory limit per host</source>
+        <translation>Limite de mémoire par hôte</translation>
+    </message>
+    <message>
+        <source>Stop grace period</source>
+        <translation>Délai de grâce à l’arrêt</translation>
+    </message>
+    <message>
+        <source>The function runs in fastmap-host processes, so a function that crashes, hangs or eats memory costs one element and never the window: that element fails with what happened, and the job goes on.</source>
+        <translation>La fonction s’exécute dans des processus fastmap-host : une fonction qui plante, se bloque ou dévore la mémoire coûte un élément, jamais la fenêtre. Cet élément échoue avec la cause, et la tâche continue.</translation>
+    </message>
+    <message>
+        <source>The function runs on the app&apos;s own threads: a little less overhead for very cheap functions, but a crash closes the app, a hung function keeps its thread until the app quits, and the limits below do not apply.</source>
+        <translation>La fonction s’exécute sur les threads de l’application : un peu moins de surcoût pour les fonctions très légères, mais un plantage ferme l’application, une fonction bloquée garde son thread jusqu’à la fermeture, et les limites ci-dessous ne s’appliquent pas.</translation>
     </message>
 </context>
 <context>

@@ -96,6 +96,59 @@ void AppSettings::setBatchSeconds(double seconds)
     m_settings.setValue(QStringLiteral("run/batchSeconds"), seconds);
 }
 
+JobSpec::Isolation AppSettings::isolation() const
+{
+    return isolationFromName(m_settings.value(QStringLiteral("run/isolation")).toString());
+}
+
+void AppSettings::setIsolation(JobSpec::Isolation isolation)
+{
+    m_settings.setValue(QStringLiteral("run/isolation"), isolationName(isolation));
+}
+
+double AppSettings::elementTimeout() const
+{
+    const double s = m_settings.value(QStringLiteral("run/elementTimeout"), 0.0).toDouble();
+    return s > 0 ? s : 0.0;
+}
+
+void AppSettings::setElementTimeout(double seconds)
+{
+    m_settings.setValue(QStringLiteral("run/elementTimeout"), qMax(0.0, seconds));
+}
+
+int AppSettings::memoryLimitMB() const
+{
+    // A hand-edited value below the 16 MB a host needs to start is raised to it.
+    const int megabytes = qMax(0, m_settings.value(QStringLiteral("run/memoryLimit"), 0).toInt());
+    return megabytes > 0 ? qMax(16, megabytes) : 0;
+}
+
+void AppSettings::setMemoryLimitMB(int megabytes)
+{
+    m_settings.setValue(QStringLiteral("run/memoryLimit"), qMax(0, megabytes));
+}
+
+double AppSettings::stopGraceSeconds() const
+{
+    bool ok = false;
+    const double s = m_settings.value(QStringLiteral("run/stopGrace")).toDouble(&ok);
+    return ok && s >= 0 ? s : kDefaultStopGraceSeconds;
+}
+
+void AppSettings::setStopGraceSeconds(double seconds)
+{
+    m_settings.setValue(QStringLiteral("run/stopGrace"), qMax(0.0, seconds));
+}
+
+void AppSettings::applyIsolation(JobSpec *spec) const
+{
+    spec->isolation = isolation();
+    spec->elementTimeoutSeconds = elementTimeout();
+    spec->memoryLimitMB = memoryLimitMB();
+    spec->stopGraceSeconds = stopGraceSeconds();
+}
+
 QString AppSettings::language() const
 {
     return m_settings.value(QStringLiteral("ui/language")).toString();
@@ -154,6 +207,17 @@ JobSpec::Policy AppSettings::policyFromName(const QString &name)
     if (name == QLatin1String("remote"))
         return JobSpec::Policy::Remote;
     return JobSpec::Policy::Adaptive;
+}
+
+QString AppSettings::isolationName(JobSpec::Isolation isolation)
+{
+    return isolation == JobSpec::Isolation::Thread ? QStringLiteral("thread") : QStringLiteral("process");
+}
+
+JobSpec::Isolation AppSettings::isolationFromName(const QString &name)
+{
+    // Anything else (unset, a hand-edited file) keeps the safe default.
+    return name == QLatin1String("thread") ? JobSpec::Isolation::Thread : JobSpec::Isolation::Process;
 }
 
 } // namespace fastmap

@@ -90,7 +90,11 @@ bool JobController::resumeJob(const QString &jobId, const QByteArray &token, boo
     }
     description.spec.token = token;
     description.spec.chargesConfirmed = chargesConfirmed;
-    return launchRecorded(description, jobId, error);
+    if (!launchRecorded(description, jobId, error))
+        return false;
+    if (!description.resumeNote.isEmpty()) // e.g. a thread-isolated run that died resumes in hosts
+        emit noteAdded(tr("Job %1: %2.").arg(jobId, description.resumeNote));
+    return true;
 }
 
 bool JobController::launchRecorded(JobDescription &description, const QString &resumeId, QString *error)
@@ -160,6 +164,7 @@ bool JobController::launch(const JobSpec &spec, ResultSink *sink, QString *error
     if (!m_retrying)
         m_spec = spec;
     m_summary = {};
+    m_cancelling = false;
     m_workerPoll.start();
     emit runningChanged(true);
     return true;
@@ -238,7 +243,15 @@ void JobController::cancel()
     // A job waiting for the charges answer (remote policy: nothing else runs) would wait on;
     // declining first lets the cancel through.
     m_engine.confirmCharges(false);
-    m_engine.cancel();
+    m_engine.cancel(); // grace, then the hosts are killed: a hung function cannot keep the job
+    m_cancelling = true;
+}
+
+void JobController::stopNow()
+{
+    m_engine.confirmCharges(false);
+    m_engine.stopNow();
+    m_cancelling = true;
 }
 
 void JobController::confirmCharges(bool accepted)

@@ -53,7 +53,13 @@ public:
     bool retryFailed(const QVariantMap &params, QString *error);
     void pause();
     void resume();
+    // Stops handing out work; running batches get the spec's grace period (stopGraceSeconds), then
+    // their function hosts are killed (process isolation) or their threads left behind.
     void cancel();
+    // The same without the grace period (a second Cancel).
+    void stopNow();
+    // cancel() was called on the running job.
+    bool isCancelling() const { return m_cancelling && isRunning(); }
     void confirmCharges(bool accepted);
     bool isRunning() const;
     bool isPaused() const;
@@ -103,6 +109,7 @@ private:
     JobSpec m_spec;
     JobSummary m_summary;
     bool m_retrying = false;
+    bool m_cancelling = false;
     QList<qint64> m_retryIndexes;
     std::unique_ptr<QTemporaryDir> m_retryDir;
     QString m_storePath;

@@ -302,6 +302,7 @@ bool MainWindow::run()
     spec.batchTargetSeconds = m_settings.batchSeconds();
     spec.maxCost = m_settings.spendCap();
     spec.chargesConfirmed = !m_settings.confirmCharges();
+    m_settings.applyIsolation(&spec); // process by default: a crashing function never takes the window
     const QStringList workers = m_settings.workers();
     if (spec.policy != JobSpec::Policy::Local) {
         // Always through the file, even empty: the engine re-reads it, so workers added or
@@ -492,8 +493,22 @@ void MainWindow::togglePause()
 
 void MainWindow::cancel()
 {
-    if (m_controller->isRunning())
-        m_controller->cancel();
+    if (!m_controller->isRunning())
+        return;
+    if (m_controller->isCancelling()) { // a second Cancel: no more waiting
+        m_controller->stopNow();
+        addLog(tr("Stopping now; finished rows are kept."));
+        return;
+    }
+    m_controller->cancel();
+    const double grace = m_controller->lastSpec().stopGraceSeconds;
+    const QString line =
+        grace > 0 ? tr("Stopping: running batches get %1 s to finish, then the function is stopped; finished "
+                       "rows are kept. Cancel again to stop at once.")
+                        .arg(grace)
+                  : tr("Stopping now; finished rows are kept.");
+    m_status->setText(line);
+    addLog(line);
 }
 
 bool MainWindow::retryFailed()
@@ -572,9 +587,20 @@ void MainWindow::onFinished(const JobSummary &summary)
         line += QStringLiteral("; ") + tr("%n failed", nullptr, int(summary.failed));
     if (summary.remoteUsed || summary.cost > 0)
         line += QStringLiteral("; ") + tr("remote cost $%1").arg(summary.cost, 0, 'f', 4);
+    if (summary.crashedElements > 0)
+        line += QStringLiteral("; ") +
+                tr("%n element(s) crashed the function and failed alone", nullptr, int(summary.crashedElements));
     addLog(line);
     if (!summary.message.isEmpty())
         addLog(summary.message);
+    if (summary.crashedElements > 0)
+        addLog(tr("The function took its host process down on %n element(s); each was found and failed on "
+                  "its own (see the Errors tab), and every other element has its result.",
+                  nullptr, int(summary.crashedElements)));
+    if (summary.abandonedThreads > 0)
+        addLog(tr("%n thread(s) were still inside the function when the job stopped; they are left to it "
+                  "until the app quits. Process isolation (Settings) stops such a function for good.",
+                  nullptr, summary.abandonedThreads));
     m_status->setText(line);
     if (summary.status == JobStatus::Completed || summary.status == JobStatus::CompletedWithFailures)
         m_progressBar->setValue(1000);

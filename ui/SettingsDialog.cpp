@@ -34,7 +34,9 @@ SettingsDialog::SettingsDialog(AppSettings *settings, TokenStore *tokens, QWidge
       m_cap(new QDoubleSpinBox(this)), m_threads(new QSpinBox(this)),
       m_batchSeconds(new QDoubleSpinBox(this)), m_language(new QComboBox(this)), m_token(new QLineEdit(this)),
       m_cache(new QComboBox(this)), m_cacheInfo(new QLabel(this)), m_storeLimit(new QDoubleSpinBox(this)),
-      m_storeInfo(new QLabel(this))
+      m_storeInfo(new QLabel(this)), m_isolation(new QComboBox(this)), m_isolationNote(new QLabel(this)),
+      m_elementTimeout(new QDoubleSpinBox(this)), m_memoryLimit(new QSpinBox(this)),
+      m_stopGrace(new QDoubleSpinBox(this))
 {
     setWindowTitle(tr("Settings"));
     m_policy->addItem(tr("Local"), int(JobSpec::Policy::Local));
@@ -90,6 +92,43 @@ SettingsDialog::SettingsDialog(AppSettings *settings, TokenStore *tokens, QWidge
     storeRow->addWidget(m_storeInfo, 1);
     storeRow->addWidget(prune);
     showStoreInfo();
+    m_isolation->setObjectName(QStringLiteral("isolation"));
+    m_isolation->addItem(tr("Process: in separate function hosts (safe)"), int(JobSpec::Isolation::Process));
+    m_isolation->addItem(tr("Thread: inside the app (a crash closes it)"), int(JobSpec::Isolation::Thread));
+    m_isolation->setCurrentIndex(qMax(0, m_isolation->findData(int(settings->isolation()))));
+    m_isolationNote->setObjectName(QStringLiteral("isolationNote"));
+    m_isolationNote->setWordWrap(true);
+    m_elementTimeout->setObjectName(QStringLiteral("elementTimeout"));
+    m_elementTimeout->setRange(0, 7 * 24 * 3600);
+    m_elementTimeout->setDecimals(1);
+    m_elementTimeout->setSuffix(tr(" s"));
+    m_elementTimeout->setSpecialValueText(tr("no limit"));
+    m_elementTimeout->setValue(settings->elementTimeout());
+    m_elementTimeout->setToolTip(tr("An element that runs longer fails with \"timed out after N s\"; the "
+                                    "rest of the job goes on."));
+    m_memoryLimit->setObjectName(QStringLiteral("memoryLimit"));
+    m_memoryLimit->setRange(0, 1024 * 1024);
+    m_memoryLimit->setSingleStep(256);
+    m_memoryLimit->setSuffix(tr(" MB"));
+    m_memoryLimit->setSpecialValueText(tr("no limit"));
+    m_memoryLimit->setValue(settings->memoryLimitMB());
+    // Below 16 MB a host cannot even load its plugin (the CLI and the worker refuse it too).
+    connect(m_memoryLimit, &QSpinBox::editingFinished, this, [this] {
+        if (m_memoryLimit->value() > 0 && m_memoryLimit->value() < 16)
+            m_memoryLimit->setValue(16);
+    });
+    m_memoryLimit->setToolTip(tr("Per function host, 16 MB or more. An element that needs more fails with \"out of memory "
+                                 "(limit N MB)\"; the rest of the job goes on."));
+    m_stopGrace->setObjectName(QStringLiteral("stopGrace"));
+    m_stopGrace->setRange(0, 600);
+    m_stopGrace->setDecimals(1);
+    m_stopGrace->setSuffix(tr(" s"));
+    m_stopGrace->setSpecialValueText(tr("stop at once"));
+    m_stopGrace->setValue(settings->stopGraceSeconds());
+    m_stopGrace->setToolTip(tr("On Cancel, how long the running batches may finish. Then the function "
+                               "hosts still busy are killed; every finished row is kept."));
+    connect(m_isolation, &QComboBox::currentIndexChanged, this, &SettingsDialog::showIsolationNote);
+    showIsolationNote();
     m_token->setEchoMode(QLineEdit::Password);
     m_token->setPlaceholderText(tr("unchanged"));
 
@@ -99,6 +138,11 @@ SettingsDialog::SettingsDialog(AppSettings *settings, TokenStore *tokens, QWidge
     form->addRow(tr("Spend cap"), m_cap);
     form->addRow(tr("Threads"), m_threads);
     form->addRow(tr("Batch duration"), m_batchSeconds);
+    form->addRow(tr("Isolation"), m_isolation);
+    form->addRow(QString(), m_isolationNote);
+    form->addRow(tr("Element time limit"), m_elementTimeout);
+    form->addRow(tr("Memory limit per host"), m_memoryLimit);
+    form->addRow(tr("Stop grace period"), m_stopGrace);
     form->addRow(tr("Result cache"), m_cache);
     form->addRow(QString(), cacheRow);
     form->addRow(tr("Job store limit"), m_storeLimit);
@@ -127,12 +171,33 @@ void SettingsDialog::save()
     m_settings->setBatchSeconds(m_batchSeconds->value());
     m_settings->setCacheMode(ResultCache::Mode(m_cache->currentData().toInt()));
     m_settings->setStoreLimit(m_storeLimit->value() > 0 ? qint64(m_storeLimit->value() * kGiB) : -1);
+    m_settings->setIsolation(JobSpec::Isolation(m_isolation->currentData().toInt()));
+    m_settings->setElementTimeout(m_elementTimeout->value());
+    m_settings->setMemoryLimitMB(m_memoryLimit->value());
+    m_settings->setStopGraceSeconds(m_stopGrace->value());
     m_settings->setLanguage(m_language->currentData().toString());
     if (!m_token->text().isEmpty()) {
         m_tokens->save(m_token->text().trimmed().toUtf8());
         if (m_tokens->usedFallback())
             QMessageBox::warning(this, tr("Token"), m_tokens->warning());
     }
+}
+
+void SettingsDialog::showIsolationNote()
+{
+    const bool process = JobSpec::Isolation(m_isolation->currentData().toInt()) == JobSpec::Isolation::Process;
+    if (process)
+        m_isolationNote->setText(tr("The function runs in fastmap-host processes, so a function that "
+                                    "crashes, hangs or eats memory costs one element and never the window: "
+                                    "that element fails with what happened, and the job goes on."));
+    else
+        m_isolationNote->setText(tr("The function runs on the app's own threads: a little less overhead for "
+                                    "very cheap functions, but a crash closes the app, a hung function "
+                                    "keeps its thread until the app quits, and the limits below do not "
+                                    "apply."));
+    // The time and memory limits are the hosts': with threads there is nothing to enforce them on.
+    m_elementTimeout->setEnabled(process);
+    m_memoryLimit->setEnabled(process);
 }
 
 QString SettingsDialog::cacheInfo() const

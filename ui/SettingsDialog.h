@@ -45,7 +45,13 @@ private:
     QLabel *m_cacheInfo;
     QDoubleSpinBox *m_storeLimit;
     QLabel *m_storeInfo;
+    QComboBox *m_isolation;
+    QLabel *m_isolationNote;
+    QDoubleSpinBox *m_elementTimeout;
+    QSpinBox *m_memoryLimit;
+    QDoubleSpinBox *m_stopGrace;
 
+    void showIsolationNote();
     void showCacheInfo();
     void showStoreInfo();
 };

@@ -322,10 +322,11 @@ private slots:
         QCOMPARE(AppSettings().cacheMode(), ResultCache::Mode::Refresh);
         settings.setCacheMode(ResultCache::Mode::Use);
 
-        // About 30 us per element: dear enough for the cache to be used.
+        // About 300 us per element here: dear enough for the cache to be used (25 us and up) with a
+        // wide margin, since each run decides from its own sample and CI machines may be faster.
         MainWindow window(&m_catalog);
         window.show();
-        QVERIFY(setUpDemoWork(window, QStringLiteral("range:3000"), QStringLiteral("10000")));
+        QVERIFY(setUpDemoWork(window, QStringLiteral("range:1000"), QStringLiteral("100000")));
         JobSummary summary;
         QVERIFY(runAndWait(window, &summary));
         QCOMPARE(summary.status, JobStatus::Completed);
@@ -335,7 +336,7 @@ private slots:
             return cache.open(&error) ? cache.entries() : qint64(-1);
         };
         const qint64 stored = cachedEntries();
-        QVERIFY2(stored > 0 && stored <= 3000, qPrintable(QString::number(stored)));
+        QVERIFY2(stored > 0 && stored <= 1000, qPrintable(QString::number(stored)));
 
         // The dialog shows it, clears it at once, and turns it off for the next run.
         TokenStore tokens;
