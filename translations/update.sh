@@ -8,9 +8,19 @@ set -eu
 root="$(cd "$(dirname "$0")/.." && pwd)"
 LUPDATE="${LUPDATE:-/usr/lib/qt6/bin/lupdate}"
 sources="$(ls "$root"/ui/*.cpp "$root"/ui/*.h) $root/app/fastmap.cpp"
+# fastmap_en.ts holds only the plural forms ("%n element(s)" -> "1 element", "2 elements"):
+# English needs no other translation.
+options() {
+  case "$1" in
+    */fastmap_en.ts) echo "-silent -locations none -no-obsolete -pluralonly" ;;
+    *) echo "-silent -locations none -no-obsolete" ;;
+  esac
+}
 if [ "${1:-}" != "--check" ]; then
-  # shellcheck disable=SC2086
-  "$LUPDATE" -silent -locations none -no-obsolete $sources -ts "$root"/translations/fastmap_*.ts
+  for ts in "$root"/translations/fastmap_*.ts; do
+    # shellcheck disable=SC2086
+    "$LUPDATE" $(options "$ts") $sources -ts "$ts"
+  done
   exit 0
 fi
 tmp="$(mktemp -d)"
@@ -20,7 +30,7 @@ for ts in "$root"/translations/fastmap_*.ts; do
   copy="$tmp/$(basename "$ts")"
   cp "$ts" "$copy"
   # shellcheck disable=SC2086
-  "$LUPDATE" -silent -locations none -no-obsolete $sources -ts "$copy"
+  "$LUPDATE" $(options "$ts") $sources -ts "$copy"
   if ! diff -u "$ts" "$copy"; then
     echo "$(basename "$ts") is not current with the sources: run translations/update.sh" >&2
     status=1

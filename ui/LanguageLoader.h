@@ -14,7 +14,8 @@ namespace fastmap {
 class LanguageLoader
 {
 public:
-    // Returns the language that was installed ("de", "fr"), or empty for English.
+    // Returns the language that was installed ("de", "fr"), or empty for English (whose plural
+    // forms are installed for any language without its own translation).
     static QString install(QCoreApplication *app, const QString &language);
     static QStringList available(); // language codes with a translation, English first
     static QString displayName(const QString &language);

@@ -195,6 +195,9 @@ void SettingsDialog::showIsolationNote()
                                     "very cheap functions, but a crash closes the app, a hung function "
                                     "keeps its thread until the app quits, and the limits below do not "
                                     "apply."));
+    // A form layout does not give a wrapped label the height its width needs: ask for it, at the
+    // narrowest the field column gets, so the note is never cut off.
+    m_isolationNote->setMinimumHeight(m_isolationNote->heightForWidth(qMax(300, m_isolation->sizeHint().width())));
     // The time and memory limits are the hosts': with threads there is nothing to enforce them on.
     m_elementTimeout->setEnabled(process);
     m_memoryLimit->setEnabled(process);

@@ -306,6 +306,13 @@ private slots:
             QCOMPARE(window.tabs()->tabText(0), QStringLiteral("Résultats"));
         }
         QCOMPARE(LanguageLoader::install(qApp, QStringLiteral("xx")), QString());
+        // English, the fallback, has its plural forms.
+        QCOMPARE(QCoreApplication::translate("fastmap::MainWindow", "%n element(s) crashed the function and failed alone",
+                                             nullptr, 1),
+                 QStringLiteral("1 element crashed the function and failed alone"));
+        QCOMPARE(QCoreApplication::translate("fastmap::MainWindow", "%n element(s) crashed the function and failed alone",
+                                             nullptr, 3),
+                 QStringLiteral("3 elements crashed the function and failed alone"));
     }
 };
 
