@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/Engine.h"
 
+#include "engine/BatchHandOver.h"
 #include "engine/BatchParser.h"
-#include "engine/BatchRunner.h"
 #include "engine/BatchScheduler.h"
 #include "engine/BatchSizer.h"
 #include "engine/ColumnMapping.h"
 #include "engine/ProgressMeter.h"
 #include "engine/ReorderBuffer.h"
 #include "engine/StoredResults.h"
-#include "host/ContainedRunner.h"
-#include "host/HostPool.h"
+#include "engine/ThreadExecutor.h"
+#include "host/HostExecutor.h"
 #include "jobs/ResultCache.h"
 #include "plugin/ParameterBinder.h"
 #include "plugin/PluginCatalog.h"
@@ -63,11 +63,8 @@ struct Engine::Run
 {
     Engine *engine = nullptr;
     JobSpec spec;
-    std::shared_ptr<const Function> function; // null under process isolation: it runs in the hosts
-    // Process isolation: the fastmap-host processes and the containment of the function in them.
-    std::unique_ptr<HostPool> hosts;
-    std::unique_ptr<ContainedRunner> contained;
-    std::atomic<qint64> crashedElements{0};
+    // Where the function runs: on this process's threads, or in function hosts.
+    std::unique_ptr<FunctionExecutor> executor;
     std::atomic<int> inFunction{0}; // threads running the function right now
     QString fatalError;             // the function cannot go on (it crashes on every element)
     // Thread isolation, after the stop's grace period: the engine's thread delivered what was done
@@ -156,7 +153,7 @@ struct Engine::Run
         if (measureBytes && result.batch.size() >= 16 && bytesInPerElement == 0)
             measureRemoteBytes(result);
         result.batch.input = Table(); // the inputs are no longer needed; free them early
-        sink->prepare(result);
+        sink->prepare(result); // timed with the batch: the sizes and the estimate count the sink
         result.durationNs = timer.nsecsElapsed();
         sizer->record(result.batch.size(), result.durationNs * 1e-9);
         {
@@ -173,24 +170,18 @@ struct Engine::Run
     bool compute(const Table &input, qint64 firstRow, BatchOutput &output)
     {
         inFunction.fetch_add(1);
-        if (!contained) {
-            BatchRunner::run(*function, input, output);
-            inFunction.fetch_sub(1);
-            return !abandoned;
-        }
-        contained->setSecondsPerElement(sizer->secondsPerElement());
-        const ContainedRunner::Outcome outcome = contained->run(input, firstRow, output);
+        executor->setSecondsPerElement(sizer->secondsPerElement());
+        const FunctionExecutor::Status status = executor->run(input, firstRow, output);
         inFunction.fetch_sub(1);
-        crashedElements.fetch_add(outcome.isolated, std::memory_order_relaxed);
-        if (outcome.status == ContainedRunner::Outcome::Status::Fatal) {
+        if (status == FunctionExecutor::Status::Fatal) {
             {
                 QMutexLocker lock(&localMutex);
                 if (fatalError.isEmpty())
-                    fatalError = contained->fatalMessage();
+                    fatalError = executor->fatalMessage();
             }
             requestCancel();
         }
-        return outcome.status == ContainedRunner::Outcome::Status::Done;
+        return status == FunctionExecutor::Status::Done && !abandoned;
     }
 
     // What a batch of this job would weigh on the wire, for the estimate (during the serial sample).
@@ -277,24 +268,18 @@ struct Engine::Run
         result.fromStore = true;
         result.executor = QStringLiteral("stored");
         storedRows.fetch_add(result.batch.size(), std::memory_order_relaxed);
-        sink->prepare(result);
-        handOver(std::move(result));
+        (*handOver)(std::move(result));
         return true;
     }
 
-    // A computed (or replayed) batch goes to the reorder buffer; then the scheduler may count it done.
-    void handOver(BatchResult &&result)
-    {
-        if (!result.abandoned)
-            reorder.push(std::move(result));
-        scheduler->completed();
-    }
+    // Shared with the remote executors: how every finished batch reaches the reorder buffer.
+    std::unique_ptr<BatchHandOver> handOver;
 
     void workLoop(const QString &executor)
     {
         Batch batch;
         while (scheduler->next(sizer->nextSize(), &batch)) {
-            handOver(execute(std::move(batch), executor));
+            (*handOver)(execute(std::move(batch), executor), true);
         }
     }
 
@@ -366,9 +351,7 @@ struct Engine::Run
                 std::this_thread::sleep_for(std::chrono::milliseconds(20));
             if (finished)
                 return;
-            if (hosts)
-                hosts->abortAll();
-            else
+            if (!executor->stopRunning())
                 abandonThreads();
         });
     }
@@ -420,7 +403,7 @@ struct Engine::Run
             BatchResult result = execute(std::move(batch), QStringLiteral("local"));
             busy += result.durationNs * 1e-9;
             rows += result.batch.size();
-            handOver(std::move(result));
+            (*handOver)(std::move(result), true);
             deliver(0);
             if (trimmed)
                 break;
@@ -515,7 +498,7 @@ struct Engine::Run
         Batch batch;
         while (pullOnDriver(sizer->nextSize(), &batch)) {
             BatchResult result = execute(std::move(batch), QStringLiteral("local"));
-            handOver(std::move(result));
+            (*handOver)(std::move(result), true);
             deliver(0);
         }
     }
@@ -555,8 +538,7 @@ struct Engine::Run
     bool setUpRemote()
     {
         remoteContext.scheduler = scheduler.get();
-        remoteContext.reorder = &reorder;
-        remoteContext.sink = sink;
+        remoteContext.handOver = handOver.get();
         remoteContext.spending = &spending;
         remoteContext.clock = &clock;
         remoteContext.outputTypes = outputTypes;
@@ -857,9 +839,9 @@ struct Engine::Run
         summary.cacheHits = cacheHits.load();
         summary.storedElements = storedRows.load();
         summary.remoteVcpuSeconds = spending.vcpuSeconds();
-        summary.isolated = hosts != nullptr;
-        summary.hostsStarted = hosts ? hosts->started() : 0;
-        summary.crashedElements = crashedElements.load();
+        summary.isolated = executor->isolated();
+        summary.hostsStarted = executor->processesStarted();
+        summary.crashedElements = executor->isolatedElements();
         const std::optional<InputError> inputError = scheduler->inputError();
         if (outputFailed) {
             summary.status = JobStatus::OutputFailed;
@@ -998,13 +980,17 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
     functionRequest.params = params;
     functionRequest.columns = info->inputNames();
     if (spec.isolation == JobSpec::Isolation::Process) {
-        if (!startHosts(*run, functionRequest, &message))
-            return fail(StartError::Function, message);
-    } else {
-        run->function = m_catalog->instantiate(spec.functionId, params, &message);
-        if (!run->function)
-            return fail(StartError::Function, message);
+        HostExecutor::Options options;
+        options.program = spec.hostProgram;
+        options.limits.elementTimeoutSeconds = spec.elementTimeoutSeconds;
+        options.limits.memoryLimitMB = spec.memoryLimitMB;
+        options.limits.maxCrashes = spec.maxCrashes;
+        run->executor = HostExecutor::start(*info, functionRequest, options, &message);
+    } else if (std::shared_ptr<const Function> function = m_catalog->instantiate(spec.functionId, params, &message)) {
+        run->executor = std::make_unique<ThreadExecutor>(std::move(function));
     }
+    if (!run->executor)
+        return fail(StartError::Function, message);
 
     if (spec.policy != JobSpec::Policy::Local) {
         for (const QString &text : spec.workers) {
@@ -1035,6 +1021,7 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
     const int inFlight = spec.maxBatchesInFlight > 0 ? spec.maxBatchesInFlight : 4 * run->threads;
     run->localInFlight = inFlight;
     run->scheduler = std::make_unique<BatchScheduler>(run->reader.get(), inFlight);
+    run->handOver = std::make_unique<BatchHandOver>(sink, &run->reorder, run->scheduler.get());
     if (m_stored) {
         Run *r = run.get();
         run->stored = m_stored;
@@ -1072,43 +1059,6 @@ void Engine::stopNow()
 {
     if (m_run && !m_run->finished)
         m_run->stop(0);
-}
-
-// Starts the first host, which loads the function, so that a plugin that cannot load or refuses
-// its parameters is a start error, and the sample does not time a host starting.
-bool Engine::startHosts(Run &run, const BatchRequest &functionRequest, QString *error)
-{
-    const FunctionInfo &info = *run.info;
-    HostProcess::Options options;
-    options.program = run.spec.hostProgram.isEmpty() ? HostProcess::defaultProgram() : run.spec.hostProgram;
-    options.plugins = {info.filePath};
-    options.memoryLimitMB = run.spec.memoryLimitMB;
-    run.hosts = std::make_unique<HostPool>(options);
-    QString reason;
-    std::unique_ptr<HostProcess> host = run.hosts->acquire(&reason);
-    if (!host) {
-        *error = QStringLiteral("cannot run %1 in a function host: %2").arg(info.id, reason);
-        return false;
-    }
-    BatchRequest probe = functionRequest;
-    probe.inputs = Table(info.inputTypes(), 0);
-    const HostOutcome outcome = host->run(BatchCodec::encodeRequest(probe), 60, nullptr);
-    if (outcome.kind == HostOutcome::Kind::Error) {
-        *error = QString::fromUtf8(outcome.payload);
-        return false;
-    }
-    if (outcome.kind != HostOutcome::Kind::Answered) {
-        *error = QStringLiteral("the function host for %1 %2 while loading it")
-                     .arg(info.id, outcome.reason.isEmpty() ? QStringLiteral("ended") : outcome.reason);
-        return false;
-    }
-    run.hosts->release(std::move(host));
-    ContainmentLimits limits;
-    limits.elementTimeoutSeconds = run.spec.elementTimeoutSeconds;
-    limits.memoryLimitMB = run.spec.memoryLimitMB;
-    limits.maxCrashes = qMax(1, run.spec.maxCrashes);
-    run.contained = std::make_unique<ContainedRunner>(run.hosts.get(), functionRequest, info.outputTypes(), limits);
-    return true;
 }
 
 void Engine::pause()

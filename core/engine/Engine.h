@@ -77,7 +77,6 @@ private:
     void onRunFinished();
 
     struct Run;
-    bool startHosts(Run &run, const struct BatchRequest &functionRequest, QString *error);
     void releaseRun();
     PluginCatalog *m_catalog;
     StoredResults *m_stored = nullptr;

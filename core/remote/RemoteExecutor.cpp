@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "remote/RemoteExecutor.h"
 
+#include "engine/BatchHandOver.h"
 #include "engine/BatchParser.h"
 #include "engine/BatchScheduler.h"
 #include "engine/ReorderBuffer.h"
@@ -230,6 +231,14 @@ void RemoteExecutor::pull()
     }
 }
 
+void RemoteExecutor::handOver(BatchResult &&result)
+{
+    result.executor = m_url.toString();
+    result.batch.input = Table();
+    (*m_context->handOver)(std::move(result));
+    --m_held;
+}
+
 bool RemoteExecutor::prepare(Job &job)
 {
     Q_ASSERT(m_context->parser);
@@ -245,9 +254,8 @@ bool RemoteExecutor::prepare(Job &job)
         result.startNs = m_context->clock->nsecsElapsed();
         if (m_context->runLocally && result.batch.size() > 0) {
             // A job that stopped meanwhile does not take rows that were neither computed nor
-            // failed; a resume computes them.
-            if (!m_context->runLocally(result.batch.input, result.batch.firstRow, result.output))
-                return false;
+            // failed: the batch is only counted (a resume computes it).
+            result.abandoned = !m_context->runLocally(result.batch.input, result.batch.firstRow, result.output);
         } else
             for (int r = 0; r < result.batch.size(); ++r)
                 result.output.fail(r, QStringLiteral("not computed: the input is malformed after this row"));
@@ -371,16 +379,6 @@ void RemoteExecutor::finish(const JobPtr &job)
     }
     handOver(std::move(result));
     post([this] { m_consecutiveFailures = 0; });
-}
-
-void RemoteExecutor::handOver(BatchResult &&result)
-{
-    result.executor = m_url.toString();
-    result.batch.input = Table();
-    m_context->sink->prepare(result);
-    m_context->reorder->push(std::move(result));
-    m_context->scheduler->completed();
-    --m_held;
 }
 
 void RemoteExecutor::giveBack(const JobPtr &job)

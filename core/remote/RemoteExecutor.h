@@ -28,6 +28,7 @@ class QThreadPool;
 
 namespace fastmap {
 
+class BatchHandOver;
 class BatchParser;
 class BatchScheduler;
 class Function;
@@ -38,9 +39,8 @@ class SpendingMeter;
 // What every remote executor of one job shares. All pointers outlive the executors.
 struct RemoteJobContext
 {
-    BatchScheduler *scheduler = nullptr;
-    ReorderBuffer *reorder = nullptr;
-    ResultSink *sink = nullptr;
+    BatchScheduler *scheduler = nullptr; // where the batches come from and go back to after a fault
+    const BatchHandOver *handOver = nullptr; // where they go when finished
     SpendingMeter *spending = nullptr;
     const QElapsedTimer *clock = nullptr;
     // Turns a pulled batch's raw records into typed inputs (and the kept columns), on a codec thread.
@@ -124,7 +124,7 @@ private:
     // On the codec pool: decode the answer and hand the result over.
     void finish(const JobPtr &job);
     void fault(const JobPtr &job, FaultKind kind, const QString &message, double retryAfterSeconds = 0);
-    // The one way a batch leaves finished: prepared by the sink, in the reorder buffer, counted done.
+    // Names this worker as the batch's executor and hands it over the job's one way.
     void handOver(BatchResult &&result);
     void giveBack(const JobPtr &job); // to the scheduler, not counted as an attempt
     // Runs `task` on the codec pool; shutdown() waits for every task it started.

@@ -4,6 +4,7 @@
 #include "FakeWorker.h"
 
 #include "dataset/Dataset.h"
+#include "engine/BatchHandOver.h"
 #include "engine/BatchParser.h"
 #include "engine/BatchRunner.h"
 #include "engine/BatchScheduler.h"
@@ -59,8 +60,8 @@ public:
         parser = BatchParser(reader->parser(), {FieldTarget{0, ColumnType::Int64, QStringLiteral("x")}}, kOutputs, {});
         clock.start();
         context.scheduler = scheduler.get();
-        context.reorder = &reorder;
-        context.sink = &sink;
+        handOver = std::make_unique<BatchHandOver>(&sink, &reorder, scheduler.get());
+        context.handOver = handOver.get();
         context.spending = &spending;
         context.clock = &clock;
         context.parser = &parser;
@@ -138,6 +139,7 @@ public:
     std::unique_ptr<DatasetReader> reader;
     std::unique_ptr<BatchScheduler> scheduler;
     ReorderBuffer reorder;
+    std::unique_ptr<BatchHandOver> handOver;
     NullSink sink;
     SpendingMeter spending;
     QElapsedTimer clock;
