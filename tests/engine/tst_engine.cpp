@@ -270,6 +270,7 @@ private slots:
         JobSpec spec = controlSpec(2000, 2);
         spec.sampleSeconds = 0.04;
         spec.estimateOnly = true;
+        spec.isolation = JobSpec::Isolation::Thread; // the trimming, without host round trips
         spec.params.insert(QStringLiteral("delay_us"), 1000);
         CountingSink sink;
         const JobSummary summary = runToEnd(spec, &sink);
