@@ -18,24 +18,16 @@ std::unique_ptr<HostExecutor> HostExecutor::start(const FunctionInfo &info, cons
     std::unique_ptr<HostExecutor> executor(new HostExecutor);
     executor->m_hosts = std::make_unique<HostPool>(hostOptions);
     QString reason;
-    std::unique_ptr<HostProcess> host = executor->m_hosts->acquire(&reason);
-    if (!host) {
+    switch (executor->m_hosts->loadFunction(request, info.inputTypes(), 60, &reason)) {
+    case HostPool::Load::Loaded: break;
+    case HostPool::Load::Unstarted:
         *error = QStringLiteral("cannot run %1 in a function host: %2").arg(info.id, reason);
         return nullptr;
-    }
-    BatchRequest probe = request;
-    probe.inputs = Table(info.inputTypes(), 0);
-    const HostOutcome outcome = host->run(BatchCodec::encodeRequest(probe), 60, nullptr);
-    if (outcome.kind == HostOutcome::Kind::Error) {
-        *error = QString::fromUtf8(outcome.payload);
+    case HostPool::Load::Refused: *error = reason; return nullptr;
+    case HostPool::Load::Died:
+        *error = QStringLiteral("the function host for %1 %2 while loading it").arg(info.id, reason);
         return nullptr;
     }
-    if (outcome.kind != HostOutcome::Kind::Answered) {
-        *error = QStringLiteral("the function host for %1 %2 while loading it")
-                     .arg(info.id, outcome.reason.isEmpty() ? QStringLiteral("ended") : outcome.reason);
-        return nullptr;
-    }
-    executor->m_hosts->release(std::move(host));
     ContainmentLimits limits = options.limits;
     limits.maxCrashes = qMax(1, limits.maxCrashes);
     executor->m_contained =

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "host/HostPool.h"
 
+#include "remote/BatchCodec.h"
+
 namespace fastmap {
 
 HostPool::HostPool(HostProcess::Options options) : m_options(std::move(options))
@@ -32,6 +34,28 @@ void HostPool::release(std::unique_ptr<HostProcess> host)
         return;
     QMutexLocker lock(&m_mutex);
     m_idle.push_back(std::move(host));
+}
+
+HostPool::Load HostPool::loadFunction(const BatchRequest &request, const std::vector<ColumnType> &inputTypes,
+                                      double timeoutSeconds, QString *message)
+{
+    std::unique_ptr<HostProcess> host = acquire(message);
+    if (!host)
+        return Load::Unstarted;
+    BatchRequest probe = request;
+    probe.inputs = Table(inputTypes, 0);
+    const HostOutcome outcome = host->run(BatchCodec::encodeRequest(probe), timeoutSeconds, nullptr);
+    if (outcome.kind == HostOutcome::Kind::Error) {
+        *message = QString::fromUtf8(outcome.payload);
+        release(std::move(host));
+        return Load::Refused;
+    }
+    if (outcome.kind != HostOutcome::Kind::Answered) {
+        *message = outcome.reason.isEmpty() ? QStringLiteral("ended") : outcome.reason;
+        return Load::Died;
+    }
+    release(std::move(host));
+    return Load::Loaded;
 }
 
 } // namespace fastmap

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "host/HostProcess.h"
+#include "remote/BatchCodec.h"
 
 #include <QMutex>
 
@@ -23,6 +24,14 @@ public:
     // An idle host, or a new one; null with the reason when none can start.
     std::unique_ptr<HostProcess> acquire(QString *error);
     void release(std::unique_ptr<HostProcess> host);
+
+    // Has a host load the function of `request` (its parameters too) with a zero-row batch, so a
+    // plugin that cannot load or refuses its parameters is known before any element runs; the
+    // host keeps it loaded. Cannot start: Unstarted; the host refused it: Refused (`message`
+    // is the host's); the host died loading it: Died (`message` says how).
+    enum class Load { Loaded, Unstarted, Refused, Died };
+    Load loadFunction(const BatchRequest &request, const std::vector<ColumnType> &inputTypes,
+                      double timeoutSeconds, QString *message);
 
     // Every running batch ends as aborted and its host is killed; later acquires fail.
     void abortAll() { m_abort = true; }

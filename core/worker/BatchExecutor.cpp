@@ -205,22 +205,14 @@ BatchOutcome BatchExecutor::runInHosts(BatchOutcome outcome, const FunctionInfo 
     // parameters (the batch's, 400) is refused as such rather than failing every element. The host
     // keeps the function loaded for the batch itself.
     QString error;
-    std::unique_ptr<HostProcess> host = m_hosts->acquire(&error);
-    if (!host)
+    switch (m_hosts->loadFunction(functionRequest, info.inputTypes(), kLoadTimeoutSeconds, &error)) {
+    case HostPool::Load::Loaded: break;
+    case HostPool::Load::Unstarted:
         return refuse(outcome, 500, QStringLiteral("the worker cannot start a function host: ") + error);
-    BatchRequest probe = functionRequest;
-    probe.inputs = Table(info.inputTypes(), 0);
-    const HostOutcome loaded = host->run(BatchCodec::encodeRequest(probe), kLoadTimeoutSeconds, nullptr);
-    if (loaded.kind == HostOutcome::Kind::Error) {
-        error = QString::fromUtf8(loaded.payload);
-        m_hosts->release(std::move(host));
-        return refuse(outcome, error.startsWith(info.filePath) ? 500 : 400, error);
+    case HostPool::Load::Refused: return refuse(outcome, error.startsWith(info.filePath) ? 500 : 400, error);
+    case HostPool::Load::Died:
+        return refuse(outcome, 500, QStringLiteral("the function host %1 while it loaded %2").arg(error, info.id));
     }
-    if (loaded.kind != HostOutcome::Kind::Answered)
-        return refuse(outcome, 500,
-                      QStringLiteral("the function host %1 while it loaded %2")
-                          .arg(loaded.reason.isEmpty() ? QStringLiteral("ended") : loaded.reason, info.id));
-    m_hosts->release(std::move(host));
 
     ContainmentLimits limits;
     limits.elementTimeoutSeconds = m_config.elementTimeoutSeconds;
