@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "../plugins/crash/CrashModes.h"
+
 #include <csignal>
 
 class TestCliHosts : public QObject
@@ -125,14 +127,7 @@ private slots:
 
     void aCrashingElementFailsAloneAndTheCliSurvives_data()
     {
-        QTest::addColumn<QString>("mode");
-        QTest::addColumn<QString>("message");
-        QTest::newRow("segv") << "segv"
-                              << "the function crashed (SIGSEGV) on this element";
-        QTest::newRow("abort") << "abort"
-                               << "the function crashed (SIGABRT) on this element";
-        QTest::newRow("exit") << "exit"
-                              << "the function ended its process (exit code 3) on this element";
+        addHostKillingCrashModes();
     }
 
     void aCrashingElementFailsAloneAndTheCliSurvives()

@@ -13,6 +13,7 @@
 #include "TokenStore.h"
 #include "host/HostProcess.h"
 #include "jobs/JobStore.h"
+#include "../plugins/crash/CrashModes.h"
 #include "plugin/PluginCatalog.h"
 
 #include <QComboBox>
@@ -192,14 +193,7 @@ private slots:
 
     void aCrashingFunctionCostsOneElementAndNotTheWindow_data()
     {
-        QTest::addColumn<QString>("mode");
-        QTest::addColumn<QString>("message");
-        QTest::newRow("segv") << "segv"
-                              << "the function crashed (SIGSEGV) on this element";
-        QTest::newRow("abort") << "abort"
-                               << "the function crashed (SIGABRT) on this element";
-        QTest::newRow("exit") << "exit"
-                              << "the function ended its process (exit code 3) on this element";
+        addHostKillingCrashModes();
     }
 
     void aCrashingFunctionCostsOneElementAndNotTheWindow()

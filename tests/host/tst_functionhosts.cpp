@@ -10,6 +10,8 @@
 #include <QElapsedTimer>
 #include <QTest>
 
+#include "../plugins/crash/CrashModes.h"
+
 using namespace fastmap;
 
 class TestFunctionHosts : public QObject
@@ -80,14 +82,7 @@ private slots:
 
     void aDyingHostCostsOneElement_data()
     {
-        QTest::addColumn<QString>("mode");
-        QTest::addColumn<QString>("message");
-        QTest::newRow("segv") << "segv"
-                              << "the function crashed (SIGSEGV) on this element";
-        QTest::newRow("abort") << "abort"
-                               << "the function crashed (SIGABRT) on this element";
-        QTest::newRow("exit") << "exit"
-                              << "the function ended its process (exit code 3) on this element";
+        addHostKillingCrashModes();
     }
 
     void aDyingHostCostsOneElement()
