@@ -9,9 +9,6 @@
 #include "remote/SpendingMeter.h"
 #include "remote/WorkerEndpoint.h"
 
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 #include <QThreadPool>
 
 #include <algorithm>
@@ -20,10 +17,6 @@
 namespace fastmap {
 
 namespace {
-
-// QNetworkAccessManager runs at most this many requests to one host at once (Qt 6.4 has no
-// setting for it); the others would wait in it rather than on the worker.
-constexpr int kConnectionsPerManager = 6;
 
 QString stateName(RemoteExecutor::State state)
 {
@@ -37,20 +30,6 @@ QString stateName(RemoteExecutor::State state)
     case RemoteExecutor::State::Gone: return QStringLiteral("gone");
     }
     return {};
-}
-
-QString describeReply(QNetworkReply *reply)
-{
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status > 0) {
-        QString body = QString::fromUtf8(reply->readAll().left(300)).trimmed();
-        if (body.contains(QChar(0)) || body.isEmpty())
-            body = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-        return QStringLiteral("HTTP %1: %2").arg(status).arg(body);
-    }
-    if (reply->error() == QNetworkReply::OperationCanceledError)
-        return QStringLiteral("no answer within the timeout (the worker may be hung)");
-    return reply->errorString();
 }
 
 // The worker's outputs with the client's own failures first: its conversion messages win.
@@ -164,13 +143,11 @@ void RemoteExecutor::shutdown()
     m_shutDown = true;
     m_pullTimer.stop();
     m_backoffTimer.stop();
-    const auto replies = m_inFlight.keys();
-    for (QNetworkReply *reply : replies) {
-        reply->disconnect(this);
-        reply->abort();
-    }
+    for (HttpConnection *connection : m_connections)
+        connection->abort();
+    if (m_probeConnection)
+        m_probeConnection->abort();
     m_inFlight.clear();
-    m_networkLoad.clear();
     {
         // What the codec pool still does for this executor finishes first; what it posted back
         // is dropped with the executor.
@@ -292,44 +269,42 @@ void RemoteExecutor::onPrepared(const JobPtr &job)
 
 void RemoteExecutor::send(const JobPtr &job)
 {
-    QNetworkRequest http(WorkerEndpoint::resolve(m_url, QStringLiteral("/v1/batches")));
-    http.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/cbor"));
-    http.setRawHeader("Authorization", "Bearer " + m_context->token);
-    http.setTransferTimeout(int(m_context->requestTimeoutSeconds * 1000));
-    applyTls(http);
-    QNetworkAccessManager *network = spareNetwork();
-    ++m_networkLoad[network];
-    QNetworkReply *reply = network->post(http, job->body);
-    job->body.clear();
+    HttpConnection *connection = spareConnection();
+    const HttpConnection::Headers headers{{"Content-Type", "application/cbor"},
+                                          {"Authorization", "Bearer " + m_context->token}};
     job->startNs = m_context->clock->nsecsElapsed();
-    m_inFlight.insert(reply, job);
-    connect(reply, &QNetworkReply::finished, this, [this, reply] { onBatchReply(reply); });
+    m_inFlight.insert(connection, job);
+    connection->send("POST", WorkerEndpoint::resolve(m_url, QStringLiteral("/v1/batches")), headers, job->body,
+                     int(m_context->requestTimeoutSeconds * 1000));
+    job->body.clear();
 }
 
-QNetworkAccessManager *RemoteExecutor::spareNetwork()
+HttpConnection *RemoteExecutor::spareConnection()
 {
-    for (auto it = m_networkLoad.cbegin(); it != m_networkLoad.cend(); ++it)
-        if (it.value() < kConnectionsPerManager)
-            return it.key();
-    QNetworkAccessManager *network = m_networkLoad.contains(m_network) ? new QNetworkAccessManager(this) : m_network;
-    network->setAutoDeleteReplies(true);
-    m_networkLoad.insert(network, 0);
-    return network;
+    for (HttpConnection *connection : m_connections)
+        if (!connection->isBusy() && !m_inFlight.contains(connection))
+            return connection;
+    auto *connection = new HttpConnection(m_url, m_extraCas, this);
+    connect(connection, &HttpConnection::finished, this,
+            [this, connection](const HttpReply &reply) { onBatchReply(connection, reply); });
+    m_connections.push_back(connection);
+    return connection;
 }
 
-void RemoteExecutor::onBatchReply(QNetworkReply *reply)
+void RemoteExecutor::onBatchReply(HttpConnection *connection, const HttpReply &reply)
 {
-    const auto it = m_inFlight.find(reply);
+    const auto it = m_inFlight.find(connection);
     if (it == m_inFlight.end())
         return;
     const JobPtr job = it.value();
     m_inFlight.erase(it);
-    --m_networkLoad[reply->manager()];
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (reply->error() != QNetworkReply::NoError || status != 200) {
-        const QString message = describeReply(reply);
+    if (!reply.ok()) {
+        const QString message = reply.timedOut
+            ? QStringLiteral("no answer within %1 s (the worker may be hung)").arg(m_context->requestTimeoutSeconds)
+            : reply.describe();
+        const int status = reply.status;
         if (status == 503) {
-            const double retryAfter = reply->rawHeader("Retry-After").toDouble();
+            const double retryAfter = reply.header("retry-after").toDouble();
             fault(job, FaultKind::Busy, message, retryAfter > 0 ? retryAfter : 1);
         } else if (status == 401 || status == 402 || status == 403 || status == 404 || status == 409) {
             if (status == 402) {
@@ -342,7 +317,7 @@ void RemoteExecutor::onBatchReply(QNetworkReply *reply)
         }
         return;
     }
-    job->body = reply->readAll();
+    job->body = reply.body;
     runTask([this, job] { finish(job); });
     if (state() == State::Active)
         pull(); // the answer is decoded elsewhere; the slot is free now

@@ -5,6 +5,7 @@
 #include "engine/BatchSizer.h"
 #include "remote/BatchCodec.h"
 #include "remote/CostModel.h"
+#include "remote/HttpConnection.h"
 #include "remote/RemoteStats.h"
 
 #include <QElapsedTimer>
@@ -21,9 +22,6 @@
 #include <utility>
 #include <vector>
 
-class QNetworkAccessManager;
-class QNetworkReply;
-class QNetworkRequest;
 class QThreadPool;
 
 namespace fastmap {
@@ -118,9 +116,9 @@ private:
     bool prepare(Job &job);
     void onPrepared(const JobPtr &job);
     void send(const JobPtr &job);
-    // A network manager with a connection to spare: each opens at most six to one host.
-    QNetworkAccessManager *spareNetwork();
-    void onBatchReply(QNetworkReply *reply);
+    // An idle connection to the worker, opened when none is: one per batch on the wire.
+    HttpConnection *spareConnection();
+    void onBatchReply(HttpConnection *connection, const HttpReply &reply);
     // On the codec pool: decode the answer and hand the result over.
     void finish(const JobPtr &job);
     void fault(const JobPtr &job, FaultKind kind, const QString &message, double retryAfterSeconds = 0);
@@ -132,19 +130,20 @@ private:
     template<typename F> void post(F &&f) { QMetaObject::invokeMethod(this, std::forward<F>(f), Qt::QueuedConnection); }
 
     void setState(State state, const QString &error = {});
-    QNetworkReply *get(const QString &path, bool authorised);
+    // GETs `path` on the probe's connection, then calls `then` with the answer.
+    void get(const QString &path, bool authorised, std::function<void(const HttpReply &)> then);
     void finishProbe(bool usable, const QString &reason);
-    void applyTls(QNetworkRequest &request) const;
 
     QUrl m_url;
     RemoteJobContext *m_context;
     QThreadPool *m_codecPool;
-    QNetworkAccessManager *m_network = nullptr; // the probe's, and the first for batches
-    QHash<QNetworkAccessManager *, int> m_networkLoad; // batches on the wire through each
+    QList<QSslCertificate> m_extraCas; // from the context's caCertificatesFile
+    HttpConnection *m_probeConnection = nullptr;
+    std::vector<HttpConnection *> m_connections; // children; idle ones are reused
     QTimer m_pullTimer;
     QTimer m_backoffTimer;
     std::unique_ptr<BatchSizer> m_sizer;
-    QHash<QNetworkReply *, JobPtr> m_inFlight; // on the wire
+    QHash<HttpConnection *, JobPtr> m_inFlight; // on the wire
     int m_preparing = 0;                       // being parsed and encoded
     int m_slots = 1;
     int m_consecutiveFailures = 0;

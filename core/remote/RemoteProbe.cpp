@@ -8,29 +8,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
 #include <QSslCertificate>
-#include <QSslConfiguration>
 
 #include <algorithm>
 
 namespace fastmap {
 
 namespace {
-
-QString describeProbeReply(QNetworkReply *reply)
-{
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status > 0) {
-        QString body = QString::fromUtf8(reply->readAll().left(300)).trimmed();
-        if (body.contains(QChar(0)) || body.isEmpty())
-            body = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-        return QStringLiteral("HTTP %1: %2").arg(status).arg(body);
-    }
-    return reply->errorString();
-}
 
 // Why a worker that speaks `protocol` cannot take this client's batches, or nothing.
 QString protocolMismatch(const QJsonValue &protocol)
@@ -49,45 +33,35 @@ QString protocolMismatch(const QJsonValue &protocol)
 
 } // namespace
 
-void RemoteExecutor::applyTls(QNetworkRequest &request) const
+void RemoteExecutor::get(const QString &path, bool authorised, std::function<void(const HttpReply &)> then)
 {
-    if (m_context->caCertificatesFile.isEmpty() || m_url.scheme() != QLatin1String("https"))
-        return;
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    QList<QSslCertificate> cas = tls.caCertificates();
-    cas << QSslCertificate::fromPath(m_context->caCertificatesFile);
-    tls.setCaCertificates(cas);
-    request.setSslConfiguration(tls);
-}
-
-QNetworkReply *RemoteExecutor::get(const QString &path, bool authorised)
-{
-    QNetworkRequest request(WorkerEndpoint::resolve(m_url, path));
-    request.setTransferTimeout(5000);
+    HttpConnection::Headers headers;
     if (authorised)
-        request.setRawHeader("Authorization", "Bearer " + m_context->token);
-    applyTls(request);
-    return m_network->get(request);
+        headers.append({"Authorization", "Bearer " + m_context->token});
+    // One answer per connection at a time: the probe's requests follow one another.
+    disconnect(m_probeConnection, &HttpConnection::finished, this, nullptr);
+    connect(m_probeConnection, &HttpConnection::finished, this, std::move(then), Qt::SingleShotConnection);
+    m_probeConnection->send("GET", WorkerEndpoint::resolve(m_url, path), headers, {}, 5000);
 }
 
 void RemoteExecutor::probe()
 {
-    if (!m_network) {
-        m_network = new QNetworkAccessManager(this);
-        m_network->setAutoDeleteReplies(true);
+    if (!m_probeConnection) {
+        if (!m_context->caCertificatesFile.isEmpty() && m_url.scheme() == QLatin1String("https"))
+            m_extraCas = QSslCertificate::fromPath(m_context->caCertificatesFile);
+        m_probeConnection = new HttpConnection(m_url, m_extraCas, this);
     }
     setState(State::Probing);
     auto *timer = new QElapsedTimer;
     timer->start();
-    QNetworkReply *health = get(QStringLiteral("/v1/health"), false);
-    connect(health, &QNetworkReply::finished, this, [this, health, timer] {
+    get(QStringLiteral("/v1/health"), false, [this, timer](const HttpReply &health) {
         const double rtt = timer->nsecsElapsed() * 1e-9;
         delete timer;
-        if (health->error() != QNetworkReply::NoError) {
-            finishProbe(false, QStringLiteral("health check failed: %1").arg(describeProbeReply(health)));
+        if (!health.ok()) {
+            finishProbe(false, QStringLiteral("health check failed: %1").arg(health.describe()));
             return;
         }
-        const QJsonObject h = QJsonDocument::fromJson(health->readAll()).object();
+        const QJsonObject h = QJsonDocument::fromJson(health.body).object();
         if (h.value("status").toString() != QLatin1String("ok")) {
             finishProbe(false, QStringLiteral("not ready (status \"%1\")").arg(h.value("status").toString()));
             return;
@@ -105,15 +79,14 @@ void RemoteExecutor::probe()
         }
         auto *catalogTimer = new QElapsedTimer;
         catalogTimer->start();
-        QNetworkReply *functions = get(QStringLiteral("/v1/functions"), true);
-        connect(functions, &QNetworkReply::finished, this, [this, functions, catalogTimer] {
+        get(QStringLiteral("/v1/functions"), true, [this, catalogTimer](const HttpReply &functions) {
             const double elapsed = catalogTimer->nsecsElapsed() * 1e-9;
             delete catalogTimer;
-            if (functions->error() != QNetworkReply::NoError) {
-                finishProbe(false, QStringLiteral("cannot list its functions: %1").arg(describeProbeReply(functions)));
+            if (!functions.ok()) {
+                finishProbe(false, QStringLiteral("cannot list its functions: %1").arg(functions.describe()));
                 return;
             }
-            const QByteArray body = functions->readAll();
+            const QByteArray &body = functions.body;
             const QJsonObject catalog = QJsonDocument::fromJson(body).object();
             const BatchRequest &want = m_context->requestTemplate;
             QJsonObject match;

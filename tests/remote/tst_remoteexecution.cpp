@@ -146,7 +146,7 @@ private slots:
         QTest::newRow("truncated CBOR") << int(FakeWorker::Mode::Truncated) << "garbled";
         QTest::newRow("lying row count") << int(FakeWorker::Mode::Lie) << "expected";
         QTest::newRow("5xx") << int(FakeWorker::Mode::ServerError) << "HTTP 500";
-        QTest::newRow("hang") << int(FakeWorker::Mode::Hang) << "timeout";
+        QTest::newRow("hang") << int(FakeWorker::Mode::Hang) << "no answer within 0.5 s (the worker may be hung)";
         QTest::newRow("401 mid-job") << int(FakeWorker::Mode::Unauthorized) << "HTTP 401";
         QTest::newRow("402 mid-job") << int(FakeWorker::Mode::PaymentRequired) << "HTTP 402";
         QTest::newRow("wrong column type") << int(FakeWorker::Mode::WrongType) << "the column is float64";

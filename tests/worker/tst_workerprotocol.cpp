@@ -165,8 +165,9 @@ private slots:
             QCryptographicHash::hash(plugin.readAll(), QCryptographicHash::Sha256).toHex();
 
         QProcess client;
-        client.start(kPython, {kClient, "--port", QString::number(m_port), "--token",
-                               QString::fromLatin1(m_token), "--sha256", QString::fromLatin1(hash),
+        // "--token=": a random token may start with "-", which argparse would take for an option.
+        client.start(kPython, {kClient, "--port", QString::number(m_port),
+                               "--token=" + QString::fromLatin1(m_token), "--sha256", QString::fromLatin1(hash),
                                "--max-request-bytes", QString::number(kMaxRequestBytes)});
         QVERIFY(client.waitForStarted(10000));
         // Every socket operation of the client has a 10 s timeout; 70 cases cannot take this long.
