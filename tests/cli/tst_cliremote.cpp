@@ -25,7 +25,7 @@ class TestCliRemote : public QObject
     }
 
     // Starts a worker and returns its URL; the process is stopped by the caller, by its PID.
-    QString startWorker(QProcess &worker, double price)
+    QString startWorker(QProcess &worker, double price, const QStringList &extra = {})
     {
         const QString tokenFile = m_dir.filePath(QStringLiteral("token"));
         QFile token(tokenFile);
@@ -35,9 +35,9 @@ class TestCliRemote : public QObject
         token.close();
         token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
         worker.setProcessEnvironment(environment());
-        worker.start(bin("fastmap-worker"), {"--listen", "127.0.0.1:0", "--threads", "2", "--db", m_dir.filePath(QStringLiteral("ledger-%1.db").arg(price)),
+        worker.start(bin("fastmap-worker"), QStringList{"--listen", "127.0.0.1:0", "--threads", "2", "--db", m_dir.filePath(QStringLiteral("ledger-%1.db").arg(price)),
                                              "--plugins", QStringLiteral(FASTMAP_TEST_PLUGIN_DIR "/good"), "--token-file", tokenFile,
-                                             "--price-per-vcpu-hour", QString::number(price)});
+                                             "--price-per-vcpu-hour", QString::number(price)} + extra);
         if (!worker.waitForStarted(10000))
             return {};
         QElapsedTimer timer;
@@ -45,7 +45,7 @@ class TestCliRemote : public QObject
         while (timer.elapsed() < 15000 && !worker.canReadLine())
             worker.waitForReadyRead(200);
         const QString line = QString::fromUtf8(worker.readLine()).trimmed();
-        const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("listening on (http://127\\.0\\.0\\.1:\\d+)")).match(line);
+        const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("listening on (https?://127\\.0\\.0\\.1:\\d+)")).match(line);
         return m.hasMatch() ? m.captured(1) : QString();
     }
 
@@ -109,6 +109,34 @@ private slots:
         for (int k = 0; k < 3000; k += 111)
             QCOMPARE(rows[k + 1].section(',', 0, 0), QString::number(2 * k));
         QVERIFY(!worker.readAllStandardError().contains("s3cret-token-for-tests"));
+    }
+
+    void anHttpsWorkerIsTrustedThroughCaCert()
+    {
+        const QString cert = m_dir.filePath(QStringLiteral("cert.pem"));
+        const QString key = m_dir.filePath(QStringLiteral("key.pem"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"), {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                                                  "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
+        if (!openssl.waitForStarted(10000))
+            QSKIP("openssl is not installed");
+        QVERIFY(openssl.waitForFinished(60000));
+        QCOMPARE(openssl.exitCode(), 0);
+        QProcess worker;
+        const QString url = startWorker(worker, 0, {"--tls-cert", cert, "--tls-key", key});
+        QVERIFY2(url.startsWith(QLatin1String("https://")), qPrintable(url + worker.readAllStandardError()));
+        const QString out = m_dir.filePath(QStringLiteral("tls.csv"));
+        const QStringList job{"run", "test.control", "-i", "range:3000", "-o", out, "-p", "delay_us=50", "--policy", "remote",
+                              "--cache", "off", "--worker", url, "--token-file", m_dir.filePath(QStringLiteral("token"))};
+        Result r = runCli(job + QStringList{"--ca-cert", cert});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(lines(out).size(), 3001);
+        QVERIFY2(r.err.contains(url + QStringLiteral(": ")), qPrintable(r.err));
+        // Without the certificate the worker is refused, saying why, and nothing runs there.
+        r = runCli(job);
+        stop(worker);
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains(QStringLiteral("certificate"), Qt::CaseInsensitive), qPrintable(r.err));
     }
 
     void withoutATerminalPaidWorkersNeedYesOrMaxCost()
@@ -251,7 +279,7 @@ private slots:
         timer.start();
         while (timer.elapsed() < 15000 && !worker.canReadLine())
             worker.waitForReadyRead(200);
-        const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("listening on (http://127\\.0\\.0\\.1:\\d+)"))
+        const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("listening on (https?://127\\.0\\.0\\.1:\\d+)"))
                                               .match(QString::fromUtf8(worker.readLine()));
         QVERIFY(m.hasMatch());
         const QString url = m.captured(1);
