@@ -11,6 +11,7 @@
 #include "plugin/PluginCatalog.h"
 
 #include <QElapsedTimer>
+#include <QtEndian>
 
 #include <algorithm>
 #include <atomic>
@@ -20,22 +21,32 @@ namespace fastmap::bench {
 
 namespace {
 
-// Reads back what demoWorkHex() wrote: exactly 16 lowercase hexadecimal digits. Branch-free per
-// digit, so that the sink's own cost stays small next to the engine's.
+// Reads back what demoWorkHexTo() wrote: exactly 16 lowercase hexadecimal digits. Eight digits
+// at a time in a register, then checked by writing them again, so that the sink's own cost stays
+// small next to the engine's (a digit loop cost about 26 ns per element, a quarter of the work
+// at 0.1 us).
+quint32 parseEightHex(const char *digits)
+{
+    quint64 x;
+    std::memcpy(&x, digits, 8);
+    // '0'-'9' are 0x30-0x39 and 'a'-'f' are 0x61-0x66: the low nibble, plus 9 for letters.
+    x = (x & 0x0f0f0f0f0f0f0f0fULL) + ((x >> 6) & 0x0101010101010101ULL) * 9;
+    x = qFromBigEndian(x); // the first digit is the most significant
+    x = (x | (x >> 4)) & 0x00ff00ff00ff00ffULL;
+    x = (x | (x >> 8)) & 0x0000ffff0000ffffULL;
+    x = (x | (x >> 16)) & 0x00000000ffffffffULL;
+    return quint32(x);
+}
+
 bool parseHash(std::string_view text, quint64 *hash)
 {
     if (text.size() != 16)
         return false;
-    quint64 h = 0;
-    bool valid = true;
-    for (int i = 0; i < 16; ++i) {
-        const unsigned u = static_cast<unsigned char>(text[std::size_t(i)]);
-        valid &= (u - '0' < 10u) | (u - 'a' < 6u);
-        // '0'-'9' are 0x30-0x39 and 'a'-'f' are 0x61-0x66: the low nibble, plus 9 for letters.
-        h = (h << 4) | ((u & 0xf) + 9 * (u >> 6));
-    }
+    const quint64 h = (quint64(parseEightHex(text.data())) << 32) | parseEightHex(text.data() + 8);
+    char again[16];
+    demo::demoWorkHexTo(h, again);
     *hash = h;
-    return valid;
+    return std::memcmp(again, text.data(), 16) == 0;
 }
 
 // Parses and sums each batch on the worker that computed it (prepare(), many threads at once),

@@ -7,6 +7,8 @@
 
 #include "DemoWorkKernel.h"
 
+#include <QRandomGenerator64>
+
 #include <cstdint>
 #include <limits>
 
@@ -252,6 +254,13 @@ private slots:
         char hex[17] = {};
         demoWorkHexTo(0x0123456789abcdefULL, hex);
         QCOMPARE(QByteArray(hex), QByteArray("0123456789abcdef"));
+        // The digit-free formatting against Qt's, on every nibble value in every place.
+        QRandomGenerator64 random(20261203);
+        for (int i = 0; i < 100000; ++i) {
+            const quint64 value = i < 16 ? 0x1111111111111111ULL * quint64(i) : random.generate();
+            demoWorkHexTo(value, hex);
+            QCOMPARE(QByteArray(hex), QByteArray::number(value, 16).rightJustified(16, '0'));
+        }
         QCOMPARE(demoWork("hello", 1000), QStringLiteral("367e2f90e664b3e2"));
     }
 
