@@ -5,6 +5,7 @@
 #include "GuiResultSink.h"
 #include "ResultTableModel.h"
 #include "WorkerTableModel.h"
+#include "jobs/CachingExecutor.h"
 #include "jobs/JobDescription.h"
 #include "jobs/JobStore.h"
 #include "jobs/RecordedRun.h"
@@ -127,7 +128,7 @@ bool JobController::launchRecorded(JobDescription &description, const QString &r
     m_sink->setWantsInput(m_results->showsInput());
     ResultSink *sink = run->sink(m_sink.get());
     m_engine.setStoredResults(run->storedResults());
-    m_engine.setResultCache(run->cache(), int(run->cacheMode()));
+    m_engine.setExecutorWrapper(CachingExecutor::wrapper(run->cache(), run->cacheMode(), m_catalog));
     m_run = std::move(run);
     if (!launch(description.spec, sink, error)) {
         m_run->abandon();
@@ -156,7 +157,7 @@ bool JobController::launch(const JobSpec &spec, ResultSink *sink, QString *error
     const bool started = m_engine.start(spec, sink, &startError);
     // Stored results and the cache are for one start only.
     m_engine.setStoredResults(nullptr);
-    m_engine.setResultCache(nullptr, int(ResultCache::Mode::Off));
+    m_engine.setExecutorWrapper({});
     if (!started) {
         *error = startError.message;
         return false;

@@ -5,6 +5,7 @@
 #include "cli/ProgressBar.h"
 #include "dataset/Dataset.h"
 #include "engine/Engine.h"
+#include "jobs/CachingExecutor.h"
 #include "jobs/JobDescription.h"
 #include "jobs/ResultCache.h"
 #include "output/ResultWriter.h"
@@ -651,7 +652,7 @@ int CliApplication::runJob(const JobSpec &spec, ResultSink *sink, bool quiet, bo
     const bool terminal = ::isatty(STDERR_FILENO) == 1;
     Engine engine(m_catalog);
     engine.setStoredResults(stored);
-    engine.setResultCache(cache, int(cacheMode));
+    engine.setExecutorWrapper(CachingExecutor::wrapper(cache, cacheMode, m_catalog));
     StartError startError;
     if (!engine.start(spec, sink, &startError)) {
         m_err << "fastmap-cli: " << startError.message << '\n';

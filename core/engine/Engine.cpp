@@ -11,7 +11,6 @@
 #include "engine/StoredResults.h"
 #include "engine/ThreadExecutor.h"
 #include "host/HostExecutor.h"
-#include "jobs/ResultCache.h"
 #include "plugin/ParameterBinder.h"
 #include "plugin/PluginCatalog.h"
 #include "remote/RemotePool.h"
@@ -37,9 +36,6 @@ namespace {
 constexpr double kThreadStartupSeconds = 0.001;
 // Without workers the sample may stop after this much work once the job is clearly not too light.
 constexpr double kQuickSampleSeconds = 0.002;
-// A cold cache costs about 2 us an element (hashing, and SQLite's insert); below ten times that
-// the cache would cost more than 10% of the function, so cheaper functions just run.
-constexpr double kCacheMinSecondsPerElement = 25e-6;
 } // namespace
 
 QString jobStatusName(JobStatus status)
@@ -107,13 +103,8 @@ struct Engine::Run
     double bytesInPerElement = 0;
     double bytesOutPerElement = 0;
 
-    // Resume and the element cache.
+    // Resume.
     StoredResults *stored = nullptr;
-    ResultCache *cache = nullptr;
-    ResultCache::Mode cacheMode = ResultCache::Mode::Off;
-    QByteArray cacheKeyPrefix;
-    std::atomic<bool> cacheActive{false};
-    std::atomic<qint64> cacheHits{0};
     std::atomic<qint64> storedRows{0};
 
     // Local executor statistics.
@@ -142,9 +133,7 @@ struct Engine::Run
         timer.start();
         result.inputError = parser.parse(result.batch, &result.output);
         if (result.batch.size() > 0) {
-            const bool ran = cacheActive ? runThroughCache(result)
-                                         : compute(result.batch.input, result.batch.firstRow, result.output);
-            if (!ran) {
+            if (!compute(result.batch.input, result.batch.firstRow, result.output)) {
                 result.abandoned = true;
                 result.batch.input = Table();
                 return result;
@@ -196,61 +185,6 @@ struct Engine::Run
     }
     bool measureBytes = false; // set only while the serial sample runs
     int localInFlight = 0;     // the scheduler's limit before workers join
-
-    // Takes what the cache knows, computes the rest, and remembers what was computed.
-    bool runThroughCache(BatchResult &result)
-    {
-        const Table &input = result.batch.input;
-        const int rows = input.rowCount();
-        std::vector<CacheKey> keys;
-        ResultCache::elementKeys(cacheKeyPrefix, input, &keys);
-        std::vector<char> found(std::size_t(rows), 0);
-        int hits = 0;
-        if (cacheMode == ResultCache::Mode::Use) {
-            hits = cache->lookup(keys, outputTypes, &result.output, &found);
-            // An element whose input did not convert stays failed, whatever its zeroed key found.
-            for (int r = 0; r < rows && result.output.hasFailures(); ++r) {
-                if (found[std::size_t(r)] && result.output.failed(r)) {
-                    found[std::size_t(r)] = 0;
-                    --hits;
-                }
-            }
-        }
-        cacheHits.fetch_add(hits, std::memory_order_relaxed);
-        if (hits == rows)
-            return true;
-        std::vector<char> computed(std::size_t(rows), 0);
-        if (hits == 0) {
-            if (!compute(input, result.batch.firstRow, result.output))
-                return false;
-            computed.assign(std::size_t(rows), 1);
-        } else {
-            Table missing(input.types(), rows - hits);
-            BatchOutput partial(outputTypes, rows - hits);
-            std::vector<int> where;
-            for (int r = 0; r < rows; ++r) {
-                if (found[std::size_t(r)])
-                    continue;
-                const int m = int(where.size());
-                missing.copyRow(m, input, r);
-                if (result.output.failed(r))
-                    partial.fail(m, result.output.error(r)); // its input did not convert
-                where.push_back(r);
-                computed[std::size_t(r)] = 1;
-            }
-            if (!compute(missing, result.batch.firstRow, partial))
-                return false;
-            for (int m = 0; m < int(where.size()); ++m) {
-                const int r = where[std::size_t(m)];
-                if (partial.failed(m))
-                    result.output.fail(r, partial.error(m));
-                else
-                    result.output.values().copyRow(r, partial.values(), m);
-            }
-        }
-        cache->store(keys, result.output, computed);
-        return true;
-    }
 
     // The scheduler's interceptor on resume: a batch already stored is delivered, not computed.
     bool replayStored(Batch &batch)
@@ -380,7 +314,7 @@ struct Engine::Run
     void sample()
     {
         if (spec.sampleSeconds <= 0) {
-            activateCache(); // the sizer was seeded from the cost hint
+            executor->sampleFinished(sizer->secondsPerElement()); // seeded from the cost hint
             return;
         }
         double busy = 0;
@@ -429,15 +363,7 @@ struct Engine::Run
         summary.sampleSecondsPerElement = rows > 0 ? busy / double(rows) : 0;
         summary.sampleSeconds = busy;
         summary.sampleElements = rows;
-        activateCache();
-    }
-
-    void activateCache()
-    {
-        if (!cache || cacheMode == ResultCache::Mode::Off)
-            return;
-        // Refresh always writes; use only pays off when computing costs more than a lookup.
-        cacheActive = cacheMode == ResultCache::Mode::Refresh || sizer->secondsPerElement() >= kCacheMinSecondsPerElement;
+        executor->sampleFinished(sizer->secondsPerElement());
     }
 
     qint64 estimatedRemainingRows() const
@@ -836,7 +762,7 @@ struct Engine::Run
         summary.localElements = localElements;
         summary.localBusySeconds = localBusySeconds;
         summary.cost = spending.total();
-        summary.cacheHits = cacheHits.load();
+        summary.cacheHits = executor->cacheHits();
         summary.storedElements = storedRows.load();
         summary.remoteVcpuSeconds = spending.vcpuSeconds();
         summary.isolated = executor->isolated();
@@ -991,6 +917,8 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
     }
     if (!run->executor)
         return fail(StartError::Function, message);
+    if (m_wrapper)
+        run->executor = m_wrapper(std::move(run->executor), *info, params);
 
     if (spec.policy != JobSpec::Policy::Local) {
         for (const QString &text : spec.workers) {
@@ -1027,11 +955,6 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
         run->stored = m_stored;
         run->scheduler->setBatchPlan([r](qint64 firstRow) { return r->stored->plannedRows(firstRow); });
         run->scheduler->setInterceptor([r](Batch &batch) { return r->replayStored(batch); });
-    }
-    if (m_cache && m_cacheMode != int(ResultCache::Mode::Off)) {
-        run->cache = m_cache;
-        run->cacheMode = ResultCache::Mode(m_cacheMode);
-        run->cacheKeyPrefix = ResultCache::keyPrefix(info->id, info->version, m_catalog->pluginHash(info->id), params);
     }
     run->sizer = std::make_unique<BatchSizer>(spec.batchTargetSeconds, run->spec.maxBatchRows);
     if (spec.sampleSeconds <= 0)

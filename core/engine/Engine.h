@@ -7,13 +7,16 @@
 
 #include <QObject>
 #include <QTimer>
+#include <QVariantMap>
 
+#include <functional>
 #include <memory>
 
 namespace fastmap {
 
+class FunctionExecutor;
+struct FunctionInfo;
 class PluginCatalog;
-class ResultCache;
 class StoredResults;
 
 struct StartError
@@ -35,8 +38,12 @@ public:
 
     // For the next start(): results of an earlier run to replay instead of computing (resume).
     void setStoredResults(StoredResults *stored) { m_stored = stored; }
-    // For the next start(): the persistent element cache and how to use it.
-    void setResultCache(ResultCache *cache, int mode) { m_cache = cache; m_cacheMode = mode; }
+    // Puts something in front of the executor that start() makes for a job's function, e.g. the
+    // persistent result cache (jobs/CachingExecutor). Returns the executor to use.
+    using ExecutorWrapper = std::function<std::unique_ptr<FunctionExecutor>(
+        std::unique_ptr<FunctionExecutor> executor, const FunctionInfo &info, const QVariantMap &params)>;
+    // For the next start() and the ones after it; an empty wrapper removes it.
+    void setExecutorWrapper(ExecutorWrapper wrapper) { m_wrapper = std::move(wrapper); }
 
     // Checks everything that can be checked up front, then starts the job in the background.
     // The sink must outlive the job.
@@ -80,8 +87,7 @@ private:
     void releaseRun();
     PluginCatalog *m_catalog;
     StoredResults *m_stored = nullptr;
-    ResultCache *m_cache = nullptr;
-    int m_cacheMode = 2; // ResultCache::Mode::Off
+    ExecutorWrapper m_wrapper;
     std::unique_ptr<Run> m_run;
     QTimer m_progressTimer;
 };

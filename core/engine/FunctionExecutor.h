@@ -29,6 +29,8 @@ public:
 
     // The measured time per element, which sizes a batch's deadline under an element timeout.
     virtual void setSecondsPerElement(double seconds) { (void)seconds; }
+    // Once, when the serial sample has measured the function (or the cost hint stood in for it).
+    virtual void sampleFinished(double secondsPerElement) { (void)secondsPerElement; }
 
     // After a stop's grace period: ends the batches still running, so run() returns Stopped.
     // False when this executor cannot (a thread inside a function cannot be stopped).
@@ -40,6 +42,8 @@ public:
     // Elements failed because they took their process down, overran the time or memory limit.
     virtual qint64 isolatedElements() const { return 0; }
     virtual int processesStarted() const { return 0; }
+    // Elements served without running the function (a cache in front of it).
+    virtual qint64 cacheHits() const { return 0; }
 };
 
 } // namespace fastmap

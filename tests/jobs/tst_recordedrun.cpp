@@ -5,6 +5,7 @@
 // refusals and a resume after a cut output file, abandoning a job that never ran, and what the
 // history shows (a dead process's job is interrupted; the total when it is known).
 #include "engine/Engine.h"
+#include "jobs/CachingExecutor.h"
 #include "jobs/JobDescription.h"
 #include "jobs/JobRecorder.h"
 #include "jobs/RecordedRun.h"
@@ -72,7 +73,7 @@ class TestRecordedRun : public QObject
         FailingFile file(writer.get(), failAfterBatches);
         Engine engine(&m_catalog);
         engine.setStoredResults(run.storedResults());
-        engine.setResultCache(run.cache(), int(run.cacheMode()));
+        engine.setExecutorWrapper(CachingExecutor::wrapper(run.cache(), run.cacheMode(), &m_catalog));
         StartError error;
         if (!engine.start(d.spec, run.sink(&file), &error)) {
             run.abandon();
