@@ -6,7 +6,7 @@
 #include "engine/BatchRunner.h"
 #include "host/HostFrames.h"
 #include "plugin/PluginCatalog.h"
-#include "remote/BatchCodec.h"
+#include "util/BatchCodec.h"
 #include "util/Version.h"
 
 #include <QtGlobal>

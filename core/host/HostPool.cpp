@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "host/HostPool.h"
 
-#include "remote/BatchCodec.h"
+#include "util/BatchCodec.h"
 
 namespace fastmap {
 

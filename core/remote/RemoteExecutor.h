@@ -3,7 +3,7 @@
 
 #include "engine/Batch.h"
 #include "engine/BatchSizer.h"
-#include "remote/BatchCodec.h"
+#include "util/BatchCodec.h"
 #include "remote/CostModel.h"
 #include "remote/HttpConnection.h"
 #include "remote/RemoteStats.h"

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "host/HostProcess.h"
-#include "remote/BatchCodec.h"
+#include "util/BatchCodec.h"
 #include "worker/TokenAuthenticator.h"
 #include "worker/WorkerConfig.h"
 

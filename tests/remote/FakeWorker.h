@@ -4,7 +4,7 @@
 // A scripted stand-in for fastmap-worker, serving test.control's contract on 127.0.0.1 from its
 // own thread, that can turn bad on cue: garbage, truncation, errors, hangs, lies, another
 // protocol. It speaks protocol 2 through BatchCodec, so a good answer is what a worker sends.
-#include "remote/BatchCodec.h"
+#include "util/BatchCodec.h"
 
 #include <QCborArray>
 #include <QCborMap>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The client side's small parts: the protocol's CBOR bodies (version 2, typed columns), the cost
 // model, endpoints and the workers file.
-#include "remote/BatchCodec.h"
+#include "util/BatchCodec.h"
 #include "remote/CostModel.h"
 #include "remote/WorkerEndpoint.h"
 #include "remote/WorkersFile.h"

@@ -3,7 +3,7 @@
 // fastmap-host, fastmap-cli), the test.crash plugin, HTTP on 127.0.0.1. An element that crashes,
 // hangs or eats memory fails alone in the answer, the worker stays up, and its log names the
 // batch, the function and the element.
-#include "remote/BatchCodec.h"
+#include "util/BatchCodec.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>

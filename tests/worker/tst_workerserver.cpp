@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // fastmap-worker end to end: the real executable, the test.control plugin, real HTTP(S).
-#include "remote/BatchCodec.h"
+#include "util/BatchCodec.h"
 
 #include <QCborArray>
 #include <QCborMap>

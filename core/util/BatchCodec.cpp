@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "remote/BatchCodec.h"
+#include "util/BatchCodec.h"
 
 #include "util/CborInput.h"
 #include "util/CborVariant.h"
