@@ -2,6 +2,8 @@
 #include "remote/CostModel.h"
 
 #include <QStringList>
+#include <QThread>
+#include <QUrl>
 
 #include <algorithm>
 #include <cmath>
@@ -30,14 +32,46 @@ QString perElement(double s)
     return QStringLiteral("%1 ms").arg(s * 1e3, 0, 'f', 2);
 }
 
+QString count(int n, const char *one, const char *many)
+{
+    return QStringLiteral("%1 %2").arg(n).arg(QLatin1String(n == 1 ? one : many));
+}
+
+// "127.0.0.1:8750", "[::1]:8750", "localhost"
+QString hostOf(const QString &url)
+{
+    return QUrl(url).authority();
+}
+
 } // namespace
+
+int CostModel::machineCores(const Input &input)
+{
+    return input.machineCores > 0 ? input.machineCores : std::max(1, QThread::idealThreadCount());
+}
+
+QList<int> CostModel::countedThreads(const Input &input)
+{
+    int free = std::max(0, machineCores(input) - (input.localUsed ? input.localThreads : 0));
+    QList<int> counted;
+    for (const WorkerProbe &w : input.workers) {
+        int n = w.usable ? std::max(0, w.threads) : 0;
+        if (w.sameMachine) {
+            n = std::min(n, free);
+            free -= n;
+        }
+        counted << n;
+    }
+    return counted;
+}
 
 double CostModel::workerRate(const WorkerProbe &worker, const Input &input)
 {
-    if (!worker.usable || worker.threads <= 0 || input.secondsPerElement <= 0)
+    const int threads = worker.countedThreads >= 0 ? worker.countedThreads : worker.threads;
+    if (!worker.usable || threads <= 0 || input.secondsPerElement <= 0)
         return 0;
     // Assume a remote core is as fast as a local one; the running job corrects this as it measures.
-    const double cpuRate = worker.threads / input.secondsPerElement;
+    const double cpuRate = threads / input.secondsPerElement;
     const double bytes = input.bytesInPerElement + input.bytesOutPerElement;
     const double link = worker.bytesPerSecond > 0 ? worker.bytesPerSecond : input.assumedBytesPerSecond;
     const double linkRate = bytes > 0 ? link / bytes : cpuRate;
@@ -54,7 +88,11 @@ Estimate CostModel::estimate(const Input &input)
     e.bytesOutPerElement = input.bytesOutPerElement;
     e.localThreads = input.localThreads;
     e.localUsed = input.localUsed;
+    e.machineCores = machineCores(input);
     e.workers = input.workers;
+    const QList<int> counted = countedThreads(input);
+    for (qsizetype i = 0; i < e.workers.size(); ++i)
+        e.workers[i].countedThreads = counted.value(i);
 
     const double n = input.remainingElements >= 0 ? double(input.remainingElements) : 0;
     const double localRate = input.localThreads > 0 && input.secondsPerElement > 0
@@ -64,7 +102,7 @@ Estimate CostModel::estimate(const Input &input)
 
     double remoteRate = 0;
     double worstRtt = 0;
-    for (const WorkerProbe &w : input.workers) {
+    for (const WorkerProbe &w : std::as_const(e.workers)) {
         const double rate = workerRate(w, input);
         if (rate <= 0)
             continue;
@@ -76,15 +114,36 @@ Estimate CostModel::estimate(const Input &input)
     const double total = usedLocalRate + remoteRate;
     if (remoteRate <= 0) {
         e.withRemoteSeconds = e.localOnlySeconds;
-        e.reason = input.workers.isEmpty() ? QStringLiteral("no remote workers are configured")
-                                           : QStringLiteral("no remote worker is usable");
+        // Usable, but on this machine, whose cores the local threads already take.
+        QStringList shared;
+        bool otherUsable = false;
+        for (const WorkerProbe &w : std::as_const(e.workers)) {
+            if (w.usable && w.sameMachine && w.countedThreads == 0)
+                shared << hostOf(w.url);
+            else if (w.usable)
+                otherUsable = true;
+        }
+        if (input.workers.isEmpty())
+            e.reason = QStringLiteral("no remote workers are configured");
+        else if (!shared.isEmpty() && !otherUsable)
+            e.reason =
+                QStringLiteral("%1 %2 this machine's %3 with the %4, so %5 not speed this job up")
+                    .arg(shared.size() == 1
+                             ? QStringLiteral("the worker on ") + shared.first()
+                             : QStringLiteral("the workers on ") + shared.join(QStringLiteral(" and ")),
+                         shared.size() == 1 ? QStringLiteral("shares") : QStringLiteral("share"),
+                         count(e.machineCores, "core", "cores"),
+                         count(e.localThreads, "local thread", "local threads"),
+                         shared.size() == 1 ? QStringLiteral("it would") : QStringLiteral("they would"));
+        else
+            e.reason = QStringLiteral("no remote worker is usable");
         return e;
     }
     // Remote results arrive at least one round trip (and one batch) late.
     e.withRemoteSeconds = n / total + worstRtt;
     e.remoteShare = remoteRate / total;
     double costUsd = 0;
-    for (const WorkerProbe &w : input.workers) {
+    for (const WorkerProbe &w : std::as_const(e.workers)) {
         const double rate = workerRate(w, input);
         if (rate <= 0)
             continue;
@@ -106,6 +165,17 @@ Estimate CostModel::estimate(const Input &input)
     return e;
 }
 
+QString Estimate::sharedCoresReason() const
+{
+    const int local = localUsed ? localThreads : 0;
+    QString reason =
+        QStringLiteral("it shares this machine's %1 with the %2")
+            .arg(count(machineCores, "core", "cores"), count(local, "local thread", "local threads"));
+    if (local < machineCores)
+        reason += QStringLiteral(" and the workers on this machine listed before it");
+    return reason;
+}
+
 QString Estimate::toText() const
 {
     QStringList lines;
@@ -118,14 +188,27 @@ QString Estimate::toText() const
                  .arg(bytesOutPerElement, 0, 'f', 0);
     lines << QStringLiteral("Local only:          %1 on %2 threads").arg(seconds(localOnlySeconds)).arg(localThreads);
     for (const WorkerProbe &w : workers) {
-        if (w.usable)
-            lines << QStringLiteral("Worker %1: %2 threads, %3 round trip, $%4 per vCPU-hour%5")
+        QString threads = QString::number(w.threads);
+        if (w.sameMachine && w.countedThreads >= 0 && w.countedThreads < w.threads)
+            threads = QStringLiteral("%1 of its %2 threads counted (on this machine, beside %3)")
+                          .arg(w.countedThreads)
+                          .arg(w.threads)
+                          .arg(count(localUsed ? localThreads : 0, "local thread", "local threads"));
+        else if (w.sameMachine)
+            threads += QStringLiteral(" threads on this machine");
+        else
+            threads += QStringLiteral(" threads");
+        if (w.usable && w.sameMachine && w.countedThreads == 0)
+            lines << QStringLiteral("Worker %1: not used: %2").arg(w.url, sharedCoresReason());
+        else if (w.usable)
+            lines << QStringLiteral("Worker %1: %2, %3 round trip, $%4 per vCPU-hour%5")
                          .arg(w.url)
-                         .arg(w.threads)
+                         .arg(threads)
                          .arg(seconds(w.rttSeconds))
                          .arg(w.pricePerVcpuHour, 0, 'f', 4)
-                         .arg(w.creditsLeft >= 0 ? QStringLiteral(", $%1 credits left").arg(w.creditsLeft, 0, 'f', 4)
-                                                 : QString());
+                         .arg(w.creditsLeft >= 0
+                                  ? QStringLiteral(", $%1 credits left").arg(w.creditsLeft, 0, 'f', 4)
+                                  : QString());
         else
             lines << QStringLiteral("Worker %1: not used: %2").arg(w.url, w.reason);
     }

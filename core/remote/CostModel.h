@@ -14,6 +14,12 @@ struct WorkerProbe
     bool usable = false;
     QString reason;           // why it is not usable
     int threads = 0;
+    // The URL names this machine (loopback, localhost, one of its addresses or its host name):
+    // the worker's threads run on the cores the local threads use.
+    bool sameMachine = false;
+    // Set in Estimate::workers: the threads the estimate counts. All of them on another
+    // machine; on this one only the cores the local threads leave free. -1: not estimated.
+    int countedThreads = -1;
     double rttSeconds = 0;
     double bytesPerSecond = 0; // 0: not measured
     double pricePerVcpuHour = 0;
@@ -30,6 +36,7 @@ struct Estimate
     double bytesOutPerElement = 0;
     int localThreads = 0;
     bool localUsed = true;
+    int machineCores = 0; // this machine's, which the local threads and the workers on it share
     double localOnlySeconds = 0;
     double withRemoteSeconds = 0;
     double remoteShare = 0;       // of the elements, taken by remote workers
@@ -41,6 +48,9 @@ struct Estimate
     QList<WorkerProbe> workers;
 
     bool paid() const { return cost > 0; }
+    // Why a usable worker on this machine is counted with no thread: "it shares this machine's
+    // 2 cores with the 2 local threads".
+    QString sharedCoresReason() const;
     QString toText() const;
 };
 
@@ -58,13 +68,21 @@ public:
         double bytesOutPerElement = 0;
         int localThreads = 1;
         bool localUsed = true; // false under the remote-only policy
+        int machineCores = 0;  // this machine's cores; 0: QThread::idealThreadCount()
         double assumedBytesPerSecond = 50e6; // when a probe could not measure bandwidth
         QList<WorkerProbe> workers;
     };
 
     static Estimate estimate(const Input &input);
-    // Elements per second one worker can take: its cores, capped by its network link.
+    // Elements per second one worker can take: its counted threads (else all of them), capped
+    // by its network link.
     static double workerRate(const WorkerProbe &worker, const Input &input);
+    // The threads of each usable worker that the estimate counts, in the order of
+    // input.workers. A worker on another machine brings its own cores. The workers on this
+    // machine share its cores with the local threads: together they count only
+    // max(0, cores - local threads), each up to its own threads, the first listed first.
+    static QList<int> countedThreads(const Input &input);
+    static int machineCores(const Input &input);
 };
 
 } // namespace fastmap

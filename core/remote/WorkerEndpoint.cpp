@@ -2,6 +2,8 @@
 #include "remote/WorkerEndpoint.h"
 
 #include <QHostAddress>
+#include <QHostInfo>
+#include <QNetworkInterface>
 
 namespace fastmap {
 
@@ -11,6 +13,20 @@ bool WorkerEndpoint::isLoopback(const QString &host)
         return true;
     const QHostAddress address(host);
     return !address.isNull() && address.isLoopback();
+}
+
+bool WorkerEndpoint::isThisMachine(const QString &host)
+{
+    if (isLoopback(host) || host.compare(QHostInfo::localHostName(), Qt::CaseInsensitive) == 0)
+        return true;
+    const QHostAddress address(host);
+    if (address.isNull())
+        return false;
+    const QList<QHostAddress> own = QNetworkInterface::allAddresses();
+    for (const QHostAddress &a : own)
+        if (a.isEqual(address, QHostAddress::TolerantConversion))
+            return true;
+    return false;
 }
 
 bool WorkerEndpoint::parse(const QString &text, bool insecure, QUrl *url, QString *error)

@@ -9,6 +9,8 @@
 #include <QCborArray>
 #include <QCborMap>
 #include <QCborValue>
+#include <QHostInfo>
+#include <QNetworkInterface>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -344,6 +346,131 @@ private slots:
         QCOMPARE(e.remoteShare, 1.0);
         QCOMPARE(e.remoteVcpuHours, 1.0);
         QCOMPARE(e.cost, 1.0);
+    }
+
+    // Workers on this machine share its cores with the local threads: together they count only
+    // the cores those leave free, each up to its own threads (a loopback worker beside -j 2 on
+    // 2 cores made jobs slower, issue #10).
+    void costModelCountsOnlyTheCoresTheLocalThreadsLeave_data()
+    {
+        QTest::addColumn<int>("cores");
+        QTest::addColumn<int>("localThreads");
+        QTest::addColumn<bool>("localUsed");
+        QTest::addColumn<QList<int>>("threads"); // of each worker on this machine
+        QTest::addColumn<QList<int>>("counted");
+        QTest::newRow("-j 2 on 2 cores") << 2 << 2 << true << QList<int>{2} << QList<int>{0};
+        QTest::newRow("-j 4 on 2 cores") << 2 << 4 << true << QList<int>{2} << QList<int>{0};
+        QTest::newRow("-j 1 on 2 cores") << 2 << 1 << true << QList<int>{2} << QList<int>{1};
+        QTest::newRow("-j 1 on 8 cores") << 8 << 1 << true << QList<int>{2} << QList<int>{2};
+        QTest::newRow("two share what is left") << 4 << 1 << true << QList<int>{2, 2} << QList<int>{2, 1};
+        QTest::newRow("remote policy") << 2 << 2 << false << QList<int>{4} << QList<int>{2};
+    }
+
+    void costModelCountsOnlyTheCoresTheLocalThreadsLeave()
+    {
+        QFETCH(int, cores);
+        QFETCH(int, localThreads);
+        QFETCH(bool, localUsed);
+        QFETCH(QList<int>, threads);
+        QFETCH(QList<int>, counted);
+        CostModel::Input input;
+        input.remainingElements = 1000000;
+        input.secondsPerElement = 1e-5;
+        input.localThreads = localThreads;
+        input.localUsed = localUsed;
+        input.machineCores = cores;
+        for (int i = 0; i < threads.size(); ++i) {
+            WorkerProbe w;
+            w.url = QStringLiteral("http://127.0.0.1:%1").arg(8750 + i);
+            w.usable = true;
+            w.sameMachine = true;
+            w.threads = threads[i];
+            w.bytesPerSecond = 1e12;
+            input.workers << w;
+        }
+        QCOMPARE(CostModel::countedThreads(input), counted);
+        const Estimate e = CostModel::estimate(input);
+        int remote = 0;
+        for (int i = 0; i < counted.size(); ++i) {
+            QCOMPARE(e.workers[i].countedThreads, counted[i]);
+            remote += counted[i];
+        }
+        const double local = localUsed ? localThreads : 0;
+        QVERIFY2(qAbs(e.remoteShare - remote / (remote + local)) < 1e-9,
+                 qPrintable(QString::number(e.remoteShare)));
+        QCOMPARE(e.remoteHelps, remote > 0);
+    }
+
+    void costModelSaysWhyAWorkerOnThisMachineIsNotUsed()
+    {
+        CostModel::Input input;
+        input.remainingElements = 1000000;
+        input.secondsPerElement = 1e-5; // 5 s on two threads
+        input.localThreads = 2;
+        input.machineCores = 2;
+        WorkerProbe loopback;
+        loopback.url = QStringLiteral("http://127.0.0.1:8750");
+        loopback.usable = true;
+        loopback.sameMachine = true;
+        loopback.threads = 2;
+        loopback.bytesPerSecond = 1e12;
+        input.workers = {loopback};
+        Estimate e = CostModel::estimate(input);
+        QVERIFY(!e.remoteHelps);
+        QCOMPARE(e.remoteShare, 0.0);
+        QCOMPARE(e.withRemoteSeconds, e.localOnlySeconds);
+        QCOMPARE(e.reason,
+                 QStringLiteral("the worker on 127.0.0.1:8750 shares this machine's 2 cores with the 2 local "
+                                "threads, so it would not speed this job up"));
+        QVERIFY2(e.toText().contains(
+                     QStringLiteral("Worker http://127.0.0.1:8750: not used: it shares this machine's 2 "
+                                    "cores with the 2 local threads\n")),
+                 qPrintable(e.toText()));
+        QVERIFY(!e.toText().contains(QStringLiteral("With remote workers:")));
+
+        // Elsewhere, the same worker would halve the time.
+        input.workers[0].sameMachine = false;
+        e = CostModel::estimate(input);
+        QVERIFY(e.remoteHelps);
+        QCOMPARE(e.remoteShare, 0.5);
+
+        // Beside a worker elsewhere it is still not counted, and the other one is.
+        WorkerProbe elsewhere = loopback;
+        elsewhere.url = QStringLiteral("https://w:8750");
+        elsewhere.sameMachine = false;
+        input.workers = {loopback, elsewhere};
+        e = CostModel::estimate(input);
+        QVERIFY(e.remoteHelps);
+        QCOMPARE(e.remoteShare, 0.5);
+        QCOMPARE(e.workers[0].countedThreads, 0);
+        QCOMPARE(e.workers[1].countedThreads, 2);
+        QVERIFY2(e.toText().contains(QStringLiteral("Worker http://127.0.0.1:8750: not used: it shares")),
+                 qPrintable(e.toText()));
+        QVERIFY2(e.toText().contains(QStringLiteral("Worker https://w:8750: 2 threads, ")),
+                 qPrintable(e.toText()));
+
+        // With -j 1 it takes the core left free, and says so.
+        input.localThreads = 1;
+        input.workers = {loopback};
+        e = CostModel::estimate(input);
+        QVERIFY(e.remoteHelps);
+        QCOMPARE(e.remoteShare, 0.5);
+        QVERIFY2(e.toText().contains(
+                     QStringLiteral("Worker http://127.0.0.1:8750: 1 of its 2 threads counted (on this "
+                                    "machine, beside 1 local thread)")),
+                 qPrintable(e.toText()));
+    }
+
+    void endpointsKnowThisMachine()
+    {
+        QStringList own{"127.0.0.1", "127.1.2.3", "localhost",
+                        "LocalHost", "::1",       QHostInfo::localHostName()};
+        for (const QHostAddress &address : QNetworkInterface::allAddresses())
+            own << address.toString();
+        for (const QString &host : std::as_const(own))
+            QVERIFY2(WorkerEndpoint::isThisMachine(host), qPrintable(host));
+        QVERIFY(!WorkerEndpoint::isThisMachine(QStringLiteral("192.0.2.1"))); // TEST-NET-1: no machine's own
+        QVERIFY(!WorkerEndpoint::isThisMachine(QStringLiteral("worker.example.org")));
     }
 
     void endpointsRefusePlainHttpOffThisMachine()
