@@ -401,11 +401,21 @@ struct Engine::Run
     }
 
     // Local threads plus at least one per configured worker: what the too-light rule weighs when
-    // workers may help (with -j 1 a worker can still halve the time).
+    // workers may help (with -j 1 a worker can still halve the time). The workers on this
+    // machine together count only the cores the local threads leave free.
     int parallelismWithWorkers() const
     {
         const int local = spec.policy == JobSpec::Policy::Remote ? 0 : threads;
-        return local + qMax(1, int(workerUrls.size()));
+        int elsewhere = workerUrls.isEmpty() ? 1 : 0; // only a workers file: at least one, somewhere
+        int here = 0;
+        for (const QUrl &url : workerUrls)
+            ++(WorkerEndpoint::isThisMachine(url.host()) ? here : elsewhere);
+        return local + elsewhere + qMin(here, qMax(0, machineCores() - local));
+    }
+
+    int machineCores() const
+    {
+        return spec.machineCores > 0 ? spec.machineCores : qMax(1, QThread::idealThreadCount());
     }
 
     bool wantsRemote() const
@@ -507,6 +517,14 @@ struct Engine::Run
 
     Estimate makeEstimate(const QList<WorkerProbe> &workers)
     {
+        const Estimate estimate = CostModel::estimate(estimateInput(workers));
+        summary.estimate = estimate;
+        summary.estimated = true;
+        return estimate;
+    }
+
+    CostModel::Input estimateInput(const QList<WorkerProbe> &workers) const
+    {
         CostModel::Input input;
         input.remainingElements = estimatedRemainingRows();
         input.elementsEstimated = reader->totalRows() < 0;
@@ -515,26 +533,50 @@ struct Engine::Run
         input.bytesOutPerElement = bytesOutPerElement;
         input.localThreads = threads;
         input.localUsed = spec.policy != JobSpec::Policy::Remote;
+        input.machineCores = machineCores();
         input.workers = workers;
-        const Estimate estimate = CostModel::estimate(input);
-        summary.estimate = estimate;
-        summary.estimated = true;
-        return estimate;
+        return input;
+    }
+
+    // The adaptive policy: a worker on this machine that the local threads leave no core for
+    // would only take cores from them. It is retired and told once, and not added again while
+    // the workers file lists it. Returns how many of the estimate's usable workers are such.
+    QStringList corelessWorkers;
+    int retireCoreless(const Estimate &estimate)
+    {
+        int coreless = 0;
+        for (const WorkerProbe &w : estimate.workers) {
+            if (!w.usable || !w.sameMachine || w.countedThreads != 0)
+                continue;
+            ++coreless;
+            const QString why = estimate.sharedCoresReason();
+            remote->retire(w.url, QStringLiteral("not needed: ") + why);
+            if (!corelessWorkers.contains(w.url)) {
+                corelessWorkers << w.url;
+                notify(QStringLiteral("not using worker %1: %2").arg(w.url, why));
+            }
+        }
+        return coreless;
     }
 
     bool decideRemote(const Estimate &estimate)
     {
-        bool anyUsable = false;
+        int usable = 0;
         for (const WorkerProbe &probe : estimate.workers)
-            anyUsable = anyUsable || probe.usable;
+            usable += probe.usable ? 1 : 0;
+        const bool anyUsable = usable > 0;
         if (!anyUsable && spec.policy == JobSpec::Policy::Remote) {
             executorsFailed = true;
             return false;
         }
+        const int coreless = spec.policy == JobSpec::Policy::Adaptive ? retireCoreless(estimate) : 0;
         // Without a usable worker yet, the verdict is still open: one may join from the workers file.
         remoteEnabled = spec.policy == JobSpec::Policy::Remote || estimate.remoteHelps || !anyUsable;
         if (!remoteEnabled) {
-            notify(estimate.reason.isEmpty() ? QStringLiteral("remote workers would not speed this job up") : estimate.reason);
+            if (coreless < usable) // else each worker's note said why
+                notify(estimate.reason.isEmpty()
+                           ? QStringLiteral("remote workers would not speed this job up")
+                           : estimate.reason);
             remote->retireAll(QStringLiteral("not needed: ") + estimate.reason);
             return true;
         }
@@ -613,7 +655,15 @@ struct Engine::Run
         if (workersFile && sinceReload.elapsed() >= 1000) {
             sinceReload.restart();
             const QList<QUrl> urls = currentWorkerUrls();
-            for (const QString &url : remote->add(urls))
+            QList<QUrl> wanted;
+            QStringList listed;
+            for (const QUrl &url : urls) {
+                listed << url.toString();
+                if (!corelessWorkers.contains(url.toString()))
+                    wanted << url;
+            }
+            corelessWorkers.removeIf([&listed](const QString &url) { return !listed.contains(url); });
+            for (const QString &url : remote->add(wanted))
                 notify(QStringLiteral("worker %1 added").arg(url));
             remote->retireMissing(urls);
             updateInFlight();
@@ -621,6 +671,9 @@ struct Engine::Run
         reportExhaustedCredits(runLocal);
         if (!remoteEnabled)
             return;
+        // A worker on this machine that joins from the file takes only the cores left free.
+        if (workersFile && spec.policy == JobSpec::Policy::Adaptive)
+            retireCoreless(CostModel::estimate(estimateInput(remote->liveProbes())));
         remote->activateReady(paidAllowed);
         if (!paidAllowed && !paidDeclined && !chargesAsked && remote->hasReadyPaid())
             askForCharges(makeEstimate(remote->probes()));

@@ -40,6 +40,9 @@ struct JobSpec
     double remoteTimeoutSeconds = 60;   // a worker silent this long is hung
     int maxAttemptsPerBatch = 3;
     int maxConsecutiveWorkerFailures = 4;
+    // The cores the local threads and the workers on this machine (loopback, its own addresses)
+    // share; 0: QThread::idealThreadCount(). Tests whose workers on 127.0.0.1 only sleep set it.
+    int machineCores = 0;
 
     // Where the function runs on this machine: in fastmap-host processes, so a crash, a hang or
     // a runaway allocation costs one element (the default), or on threads in this process.

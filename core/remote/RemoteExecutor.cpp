@@ -56,6 +56,7 @@ RemoteExecutor::RemoteExecutor(const QUrl &url, RemoteJobContext *context, QThre
 {
     // The timers are children so that moveToThread() takes them along to the network thread.
     m_probe.url = url.toString();
+    m_probe.sameMachine = WorkerEndpoint::isThisMachine(url.host());
     m_stats.url = url.toString();
     m_stats.state = stateName(m_state);
     m_pullTimer.setInterval(5);

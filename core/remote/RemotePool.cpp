@@ -106,6 +106,27 @@ void RemotePool::retirePaid(const QString &reason)
             QMetaObject::invokeMethod(e, [e, reason] { e->retire(reason); }, Qt::QueuedConnection);
 }
 
+void RemotePool::retire(const QString &url, const QString &reason)
+{
+    QMutexLocker lock(&m_mutex);
+    for (RemoteExecutor *e : std::as_const(m_executors))
+        if (e->url().toString() == url)
+            QMetaObject::invokeMethod(
+                e, [e, reason] { e->retire(reason); }, Qt::QueuedConnection);
+}
+
+QList<WorkerProbe> RemotePool::liveProbes() const
+{
+    QList<WorkerProbe> result;
+    QMutexLocker lock(&m_mutex);
+    for (RemoteExecutor *e : m_executors) {
+        const RemoteExecutor::State s = e->state();
+        if (s != RemoteExecutor::State::Retired && s != RemoteExecutor::State::Gone)
+            result << e->probeResult();
+    }
+    return result;
+}
+
 QList<WorkerProbe> RemotePool::probes() const
 {
     QList<WorkerProbe> result;

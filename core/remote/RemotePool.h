@@ -34,8 +34,12 @@ public:
     bool hasReadyPaid() const;
     void retireAll(const QString &reason);
     void retirePaid(const QString &reason);
+    // Retires the executor of `url` (the URL as WorkerProbe::url gives it).
+    void retire(const QString &url, const QString &reason);
 
     QList<WorkerProbe> probes() const;
+    // The probes of the executors not retired or gone: those that take or may take batches.
+    QList<WorkerProbe> liveProbes() const;
     QList<RemoteStats> stats() const;
     int size() const;
     bool anyUsable() const;

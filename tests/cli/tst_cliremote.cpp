@@ -6,6 +6,14 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
+#include <QUrl>
+
+// The workers these tests start listen on 127.0.0.1, so they share this machine's cores: under
+// the adaptive policy they are used only beside fewer local threads than cores (-j 1).
+#define SKIP_WITHOUT_A_SPARE_CORE()                                                                      \
+    if (QThread::idealThreadCount() < 2)                                                                 \
+    QSKIP("a worker on 127.0.0.1 needs a core that -j 1 leaves free")
 
 class TestCliRemote : public QObject
 {
@@ -144,8 +152,9 @@ private slots:
         QProcess worker;
         const QString url = startWorker(worker, 36.0);
         QVERIFY(!url.isEmpty());
+        SKIP_WITHOUT_A_SPARE_CORE();
         const QString out = m_dir.filePath(QStringLiteral("unconfirmed.csv"));
-        const Result r = runCli({"run", "test.control", "-i", "range:3000", "-o", out, "-p", "delay_us=100", "--worker", url,
+        const Result r = runCli({"run", "test.control", "-i", "range:3000", "-o", out, "-p", "delay_us=100", "-j", "1", "--worker", url,
                                  "--token-file", m_dir.filePath(QStringLiteral("token"))});
         stop(worker);
         QCOMPARE(r.exitCode, 0);
@@ -159,15 +168,16 @@ private slots:
         QProcess worker;
         const QString url = startWorker(worker, 3.6);
         QVERIFY(!url.isEmpty());
+        SKIP_WITHOUT_A_SPARE_CORE();
         QProcess cli;
         cli.setProcessEnvironment(environment());
-        cli.start(bin("fastmap-cli"), {"estimate", "test.control", "-i", "range:100000", "-p", "delay_us=100", "--worker", url,
+        cli.start(bin("fastmap-cli"), {"estimate", "test.control", "-i", "range:100000", "-p", "delay_us=100", "-j", "1", "--worker", url,
                                        "--token-file", m_dir.filePath(QStringLiteral("token"))});
         QVERIFY(cli.waitForFinished(60000));
         stop(worker);
         QCOMPARE(cli.exitCode(), 0);
         const QString out = QString::fromUtf8(cli.readAllStandardOutput());
-        for (const char *needle : {"Elements left:", "Time per element:", "Local only:", "With remote workers:", "Remote vCPU-hours:", "Estimated cost:", "$3.6000 per vCPU-hour"})
+        for (const char *needle : {"Elements left:", "Time per element:", "Local only:", "on this machine", "With remote workers:", "Remote vCPU-hours:", "Estimated cost:", "$3.6000 per vCPU-hour"})
             QVERIFY2(out.contains(QLatin1String(needle)), qPrintable(out));
         const QString ledger = QString::fromUtf8(worker.readAllStandardError());
         QVERIFY2(ledger.contains(QStringLiteral("after 0 batches")), qPrintable(ledger)); // no batch was sent, nothing charged
@@ -210,13 +220,14 @@ private slots:
         QProcess worker;
         const QString url = startWorker(worker, 36.0);
         QVERIFY(!url.isEmpty());
+        SKIP_WITHOUT_A_SPARE_CORE();
         const QString out = m_dir.filePath(QStringLiteral("pty.csv"));
         struct StopAtEnd
         {
             QProcess &process;
             ~StopAtEnd() { stop(process); }
         } stopWorker{worker};
-        const QString command = QStringList{bin("fastmap-cli"), "run", "test.control", "-i", "range:20000", "-o", out, "-p", "delay_us=200", "--cache", "off", "--worker", url,
+        const QString command = QStringList{bin("fastmap-cli"), "run", "test.control", "-i", "range:20000", "-o", out, "-p", "delay_us=200", "--cache", "off", "-j", "1", "--worker", url,
                                             "--token-file", m_dir.filePath(QStringLiteral("token"))}
                                     .join(QLatin1Char(' '));
         QProcess pty; // script(1) gives the CLI a terminal on stdin and stderr
@@ -300,12 +311,52 @@ private slots:
         QVERIFY(QFile::exists(out + QStringLiteral(".partial")));
 
         // Adaptive: the local threads take the rest, and the user is told.
-        r = runCli({"run", "test.control", "-i", "range:4000", "-o", out, "-p", "delay_us=500", "--cache", "off",
+        SKIP_WITHOUT_A_SPARE_CORE();
+        r = runCli({"run", "test.control", "-i", "range:4000", "-o", out, "-p", "delay_us=500", "--cache", "off", "-j", "1",
                     "--worker", url, "--token-file", tokenFile, "--yes", "--no-record"});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(lines(out).size(), 4001);
         if (!r.err.contains(QStringLiteral("not using worker"))) // the worker may already say 0 credits up front
             QVERIFY2(r.err.contains(QStringLiteral("the rest of the job runs on the local threads")), qPrintable(r.err));
+    }
+
+    // With a local thread on every core, the adaptive policy leaves a worker on this machine
+    // out, sends it nothing, and says why; so does the estimate.
+    void aWorkerOnThisMachineIsNotExtraCores()
+    {
+        QProcess worker;
+        const QString url = startWorker(worker, 0);
+        QVERIFY(!url.isEmpty());
+        struct StopAtEnd
+        {
+            QProcess &process;
+            ~StopAtEnd() { stop(process); }
+        } stopWorker{worker};
+        const QString cores = QString::number(QThread::idealThreadCount());
+        const QString why = QStringLiteral("it shares this machine's %1 core").arg(cores); // "2 cores with the 2 local threads"
+        const QStringList job{"test.control", "-i", "range:3000", "-p", "delay_us=100", "-j", cores, "--worker", url,
+                              "--token-file", m_dir.filePath(QStringLiteral("token"))};
+        const QString out = m_dir.filePath(QStringLiteral("samemachine.csv"));
+        const Result r = runCli(QStringList{"run"} + job + QStringList{"-o", out, "--no-record", "--cache", "off"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.err.contains(QStringLiteral("note: not using worker %1: %2").arg(url, why)), qPrintable(r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("with the %1 local thread").arg(cores)), qPrintable(r.err));
+        QVERIFY2(r.err.contains(url + QStringLiteral(": 0 elements in 0 batches")), qPrintable(r.err));
+        QCOMPARE(lines(out).size(), 3001);
+
+        QProcess cli;
+        cli.setProcessEnvironment(environment());
+        cli.start(bin("fastmap-cli"), QStringList{"estimate"} + job);
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 0);
+        const QString estimate = QString::fromUtf8(cli.readAllStandardOutput());
+        QVERIFY2(estimate.contains(QStringLiteral("Worker %1: not used: %2").arg(url, why)), qPrintable(estimate));
+        QVERIFY2(estimate.contains(QStringLiteral("Note: the worker on %1 shares this machine's").arg(QUrl(url).authority())),
+                 qPrintable(estimate));
+        QVERIFY2(!estimate.contains(QStringLiteral("With remote workers:")), qPrintable(estimate));
+        stop(worker);
+        const QString ledger = QString::fromUtf8(worker.readAllStandardError());
+        QVERIFY2(ledger.contains(QStringLiteral("after 0 batches")), qPrintable(ledger));
     }
 
     void plainHttpToAnotherHostIsRefused()

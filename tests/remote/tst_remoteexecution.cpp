@@ -36,6 +36,10 @@ class TestRemoteExecution : public QObject
         s.token = "secret";
         s.remoteTimeoutSeconds = 2;
         s.batchTargetSeconds = 0.02;
+        // The scripted workers on 127.0.0.1 sleep instead of computing, so they take none of the
+        // cores the local threads use: as if this machine had cores to spare for them
+        // (tst_remotesamemachine holds them to the real rule).
+        s.machineCores = 64;
         return s;
     }
 
@@ -125,6 +129,7 @@ private slots:
         worker.setDelayPerElementUs(100);
         JobSpec s = spec(3000, JobSpec::Policy::Adaptive, {worker.url()});
         s.threads = 1;
+        s.machineCores = 2; // -j 1 on 2 cores: the worker on this machine still has one to take
         s.serialFallback = JobSpec::SerialFallback::Auto;
         s.params.insert(QStringLiteral("delay_us"), 100);
         CollectingSink sink;

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The engine with a worker on this machine (a scripted one on 127.0.0.1): it shares the cores
+// the local threads use, so the adaptive policy gives it only the cores they leave free (issue
+// #10, "adding a worker never makes a job slower"), and none at all means no batch. The cores
+// are JobSpec::machineCores, so the tests do not depend on this machine's size.
+#include "../engine/EngineTestUtils.h"
+#include "FakeWorker.h"
+
+#include "engine/Engine.h"
+#include "plugin/PluginCatalog.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fastmap;
+
+class TestRemoteSameMachine : public QObject
+{
+    Q_OBJECT
+
+    PluginCatalog m_catalog;
+    QString m_sha;
+
+    static JobSpec spec(qint64 rows, JobSpec::Policy policy, const QStringList &workers, int threads, int cores)
+    {
+        JobSpec s;
+        s.functionId = QStringLiteral("test.control");
+        s.input = QStringLiteral("range:%1").arg(rows);
+        s.params.insert(QStringLiteral("delay_us"), 100);
+        s.threads = threads;
+        s.machineCores = cores;
+        s.sampleSeconds = 0.002;
+        s.policy = policy;
+        s.workers = workers;
+        s.token = "secret";
+        s.remoteTimeoutSeconds = 2;
+        s.batchTargetSeconds = 0.02;
+        return s;
+    }
+
+    struct Outcome
+    {
+        JobSummary summary;
+        QStringList notes;
+    };
+
+    Outcome run(const JobSpec &s, ResultSink *sink)
+    {
+        Engine engine(&m_catalog);
+        QSignalSpy finished(&engine, &Engine::finished);
+        QSignalSpy notes(&engine, &Engine::note);
+        StartError error;
+        if (!engine.start(s, sink, &error))
+            qFatal("start failed: %s", qPrintable(error.message));
+        if (!finished.wait(60000))
+            qFatal("job did not finish in time");
+        Outcome outcome{finished.first().first().value<JobSummary>(), {}};
+        for (const QList<QVariant> &n : std::as_const(notes))
+            outcome.notes << n.first().toString();
+        return outcome;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_catalog.scan({QStringLiteral(FASTMAP_TEST_PLUGIN_DIR "/good")});
+        QVERIFY(m_catalog.find(QStringLiteral("test.control")));
+        m_sha = m_catalog.pluginHash(QStringLiteral("test.control"));
+    }
+
+    void theAdaptivePolicyGivesItOnlyTheFreeCores_data()
+    {
+        QTest::addColumn<int>("threads");
+        QTest::addColumn<int>("cores");
+        QTest::addColumn<int>("counted");
+        QTest::newRow("-j 2 on 2 cores: none") << 2 << 2 << 0;
+        QTest::newRow("-j 1 on 2 cores: one") << 1 << 2 << 1;
+        QTest::newRow("-j 2 on 8 cores: all") << 2 << 8 << 2;
+    }
+
+    void theAdaptivePolicyGivesItOnlyTheFreeCores()
+    {
+        QFETCH(int, threads);
+        QFETCH(int, cores);
+        QFETCH(int, counted);
+        FakeWorker worker(m_sha); // two threads
+        worker.setDelayPerElementUs(100);
+        CountingSink sink;
+        const Outcome o = run(spec(6000, JobSpec::Policy::Adaptive, {worker.url()}, threads, cores), &sink);
+        const JobSummary &summary = o.summary;
+        QCOMPARE(summary.status, JobStatus::Completed);
+        QCOMPARE(sink.rows, qint64(6000));
+        QVERIFY(!sink.orderBroken && !sink.wrongValues);
+        QVERIFY(summary.estimated);
+        QCOMPARE(summary.estimate.workers.size(), 1);
+        QVERIFY(summary.estimate.workers[0].sameMachine);
+        QCOMPARE(summary.estimate.workers[0].countedThreads, counted);
+        QCOMPARE(summary.estimate.remoteHelps, counted > 0);
+        const QString said = o.notes.join(QLatin1Char('\n'));
+        if (counted == 0) {
+            QCOMPARE(worker.requests(), 0);
+            QCOMPARE(summary.workers.value(0).elements, qint64(0));
+            QCOMPARE(summary.localElements, qint64(6000));
+            QCOMPARE(summary.workers.value(0).state, QStringLiteral("retired"));
+            const QString why = QStringLiteral("it shares this machine's 2 cores with the 2 local threads");
+            QVERIFY2(said.contains(QStringLiteral("not using worker %1: %2").arg(worker.url(), why)), qPrintable(said));
+            QCOMPARE(said.count(worker.url()), 1); // told once
+            QVERIFY2(summary.estimate.reason.startsWith(QStringLiteral("the worker on 127.0.0.1:")),
+                     qPrintable(summary.estimate.reason));
+        } else {
+            QVERIFY2(summary.workers.value(0).elements > 300, qPrintable(said));
+            QVERIFY2(!said.contains(QStringLiteral("not using worker")), qPrintable(said));
+        }
+    }
+
+    void theRemotePolicyUsesItAnyway()
+    {
+        FakeWorker worker(m_sha);
+        CountingSink sink;
+        const Outcome o = run(spec(3000, JobSpec::Policy::Remote, {worker.url()}, 2, 2), &sink);
+        QCOMPARE(o.summary.status, JobStatus::Completed);
+        QCOMPARE(sink.rows, qint64(3000));
+        QCOMPARE(o.summary.estimate.workers.value(0).countedThreads, 2);
+        QVERIFY(worker.batchesServed() > 0);
+        QVERIFY(o.summary.workers.value(0).elements > 0);
+    }
+
+    // One that joins from the workers file is held to the same rule, and not probed again at
+    // every re-read of the file.
+    void oneJoiningFromTheWorkersFileIsNotUsedWithoutAFreeCore()
+    {
+        FakeWorker worker(m_sha);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("workers"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("# no workers yet\n");
+        file.close();
+        JobSpec s = spec(40000, JobSpec::Policy::Adaptive, {}, 2, 2); // 2 s: the file is re-read every second
+        s.workersFile = path;
+        CountingSink sink;
+        Engine engine(&m_catalog);
+        QSignalSpy finished(&engine, &Engine::finished);
+        QSignalSpy notes(&engine, &Engine::note);
+        StartError error;
+        QVERIFY(engine.start(s, &sink, &error));
+        QTest::qWait(300);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(worker.url().toUtf8() + "\n");
+        file.close();
+        QVERIFY(finished.wait(60000));
+        const JobSummary summary = finished.first().first().value<JobSummary>();
+        QCOMPARE(summary.status, JobStatus::Completed);
+        QCOMPARE(sink.rows, qint64(40000));
+        QCOMPARE(worker.requests(), 0);
+        QCOMPARE(summary.workers.size(), 1); // not added again
+        QStringList said;
+        for (const QList<QVariant> &n : std::as_const(notes))
+            said << n.first().toString();
+        QCOMPARE(said.filter(QStringLiteral("not using worker %1: it shares this machine's 2 cores").arg(worker.url())).size(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRemoteSameMachine)
+#include "tst_remotesamemachine.moc"
