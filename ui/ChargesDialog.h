@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "remote/CostModel.h"
+#include "engine/CostModel.h"
 
 #include <QDialog>
 

@@ -6,6 +6,7 @@
 #include "ResultTableModel.h"
 #include "WorkerTableModel.h"
 #include "jobs/CachingExecutor.h"
+#include "remote/RemoteCoordinator.h"
 #include "jobs/JobDescription.h"
 #include "jobs/JobStore.h"
 #include "jobs/RecordedRun.h"
@@ -27,6 +28,7 @@ JobController::JobController(PluginCatalog *catalog, QObject *parent)
       m_results(new ResultTableModel(this)), m_errors(new ErrorTableModel(this)),
       m_workers(new WorkerTableModel(this)), m_storePath(JobStore::defaultPath())
 {
+    m_engine.setRemoteFactory(RemoteCoordinator::factory(catalog));
     connect(m_sink.get(), &GuiResultSink::begun, this, &JobController::onBegun, Qt::QueuedConnection);
     connect(m_sink.get(), &GuiResultSink::batchReady, this, &JobController::onBatch, Qt::QueuedConnection);
     connect(&m_engine, &Engine::progressChanged, this, &JobController::onProgress);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "remote/RemoteStats.h"
+#include "engine/RemoteStats.h"
 
 #include <QAbstractTableModel>
 #include <QList>

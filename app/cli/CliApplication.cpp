@@ -6,6 +6,7 @@
 #include "dataset/Dataset.h"
 #include "engine/Engine.h"
 #include "jobs/CachingExecutor.h"
+#include "remote/RemoteCoordinator.h"
 #include "jobs/JobDescription.h"
 #include "jobs/ResultCache.h"
 #include "output/ResultWriter.h"
@@ -651,6 +652,7 @@ int CliApplication::runJob(const JobSpec &spec, ResultSink *sink, bool quiet, bo
     }
     const bool terminal = ::isatty(STDERR_FILENO) == 1;
     Engine engine(m_catalog);
+    engine.setRemoteFactory(RemoteCoordinator::factory(m_catalog));
     engine.setStoredResults(stored);
     engine.setExecutorWrapper(CachingExecutor::wrapper(cache, cacheMode, m_catalog));
     StartError startError;

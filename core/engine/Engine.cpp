@@ -13,10 +13,8 @@
 #include "host/HostExecutor.h"
 #include "plugin/ParameterBinder.h"
 #include "plugin/PluginCatalog.h"
-#include "remote/RemotePool.h"
-#include "remote/SpendingMeter.h"
-#include "remote/WorkerEndpoint.h"
-#include "remote/WorkersFile.h"
+#include "engine/RemoteSide.h"
+#include "engine/SpendingMeter.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -82,26 +80,15 @@ struct Engine::Run
     std::atomic<qint64> failed{0};
     std::atomic<bool> cancelRequested{false};
     std::atomic<bool> finished{false};
-    std::atomic<int> chargesDecision{0}; // an answer not yet acted on: 1 accepted, -1 declined
-    bool remoteEnabled = false;          // the policy and the estimate let workers take batches
-    bool paidAllowed = false;            // --yes, --max-cost, or an accepted question
-    bool paidDeclined = false;
-    bool chargesAsked = false;
     bool stoppedOnError = false;
     bool executorsFailed = false;
     std::optional<InputError> recordError; // a malformed record found while parsing; the job stops there
     QString cancelReason;
 
-    // Remote execution; all null without workers.
+    // Remote execution (remote/RemoteCoordinator); null without workers.
     const FunctionInfo *info = nullptr;
-    QString pluginSha256;
-    QList<QUrl> workerUrls;
-    std::unique_ptr<WorkersFile> workersFile;
     SpendingMeter spending;
-    RemoteJobContext remoteContext;
-    std::unique_ptr<RemotePool> remote;
-    double bytesInPerElement = 0;
-    double bytesOutPerElement = 0;
+    std::unique_ptr<RemoteSide> remote;
 
     // Resume.
     StoredResults *stored = nullptr;
@@ -139,8 +126,8 @@ struct Engine::Run
                 return result;
             }
         }
-        if (measureBytes && result.batch.size() >= 16 && bytesInPerElement == 0)
-            measureRemoteBytes(result);
+        if (measureBytes && result.batch.size() >= 16 && remote->wantsMeasure())
+            remote->measure(result);
         result.batch.input = Table(); // the inputs are no longer needed; free them early
         sink->prepare(result); // timed with the batch: the sizes and the estimate count the sink
         result.durationNs = timer.nsecsElapsed();
@@ -173,16 +160,6 @@ struct Engine::Run
         return status == FunctionExecutor::Status::Done && !abandoned;
     }
 
-    // What a batch of this job would weigh on the wire, for the estimate (during the serial sample).
-    void measureRemoteBytes(const BatchResult &result)
-    {
-        BatchRequest request = remoteContext.requestTemplate;
-        request.inputs = result.batch.input;
-        bytesInPerElement = double(BatchCodec::encodeRequest(request).size()) / result.batch.size();
-        BatchResponse response;
-        response.output = result.output;
-        bytesOutPerElement = double(BatchCodec::encodeResponse(response).size()) / result.batch.size();
-    }
     bool measureBytes = false; // set only while the serial sample runs
     int localInFlight = 0;     // the scheduler's limit before workers join
 
@@ -322,7 +299,7 @@ struct Engine::Run
         int size = 1;
         bool trimmed = false;
         Batch batch;
-        measureBytes = wantsRemote();
+        measureBytes = remote != nullptr;
         // The full sample feeds the estimate and the remote decision. Without workers it only has
         // to tell whether the job is too light for threads, which a few milliseconds show; the
         // sizer keeps adapting afterwards. Meanwhile the other threads wait, so it ends early.
@@ -400,27 +377,9 @@ struct Engine::Run
         return true;
     }
 
-    // Local threads plus at least one per configured worker: what the too-light rule weighs when
-    // workers may help (with -j 1 a worker can still halve the time). The workers on this
-    // machine together count only the cores the local threads leave free.
-    int parallelismWithWorkers() const
-    {
-        const int local = spec.policy == JobSpec::Policy::Remote ? 0 : threads;
-        int elsewhere = workerUrls.isEmpty() ? 1 : 0; // only a workers file: at least one, somewhere
-        int here = 0;
-        for (const QUrl &url : workerUrls)
-            ++(WorkerEndpoint::isThisMachine(url.host()) ? here : elsewhere);
-        return local + elsewhere + qMin(here, qMax(0, machineCores() - local));
-    }
-
     int machineCores() const
     {
         return spec.machineCores > 0 ? spec.machineCores : qMax(1, QThread::idealThreadCount());
-    }
-
-    bool wantsRemote() const
-    {
-        return spec.policy != JobSpec::Policy::Local && (!workerUrls.isEmpty() || workersFile);
     }
 
     void notify(const QString &message)
@@ -439,272 +398,86 @@ struct Engine::Run
         }
     }
 
-    QList<QUrl> currentWorkerUrls()
+    // Gives the remote side what it uses of this job, once everything it points to exists.
+    void attachRemote()
     {
-        QList<QUrl> urls = workerUrls;
-        if (workersFile) {
-            QStringList listed;
-            QString error;
-            if (workersFile->reload(&listed, &error))
-                listedInFile = listed;
-            else if (!error.isEmpty() && !reportedBadLines.contains(error))
-                notify(reportedBadLines.emplace_back(error));
-            fileWorkers.clear();
-            for (const QString &text : std::as_const(listedInFile)) {
-                QUrl url;
-                if (WorkerEndpoint::parse(text, spec.insecure, &url, &error)) {
-                    fileWorkers << url;
-                } else if (!reportedBadLines.contains(text)) {
-                    reportedBadLines << text;
-                    notify(QStringLiteral("%1: %2").arg(workersFile->path(), error));
-                }
-            }
-            for (const QUrl &url : std::as_const(fileWorkers))
-                if (!urls.contains(url))
-                    urls << url;
-        }
-        return urls;
-    }
-    QStringList listedInFile;
-    QList<QUrl> fileWorkers;
-    QStringList reportedBadLines; // problems already told, so a re-read does not repeat them
-
-    // Probes the workers, estimates, and decides whether they take part.
-    // Returns false when the job must not go on (estimate only, or nothing can run it).
-    bool setUpRemote()
-    {
-        remoteContext.scheduler = scheduler.get();
-        remoteContext.handOver = handOver.get();
-        remoteContext.spending = &spending;
-        remoteContext.clock = &clock;
-        remoteContext.outputTypes = outputTypes;
-        remoteContext.parser = &parser;
-        remoteContext.runLocally = [this](const Table &input, qint64 firstRow, BatchOutput &output) {
+        RemoteSide::Job job;
+        job.spec = &spec;
+        job.scheduler = scheduler.get();
+        job.handOver = handOver.get();
+        job.parser = &parser;
+        job.clock = &clock;
+        job.spending = &spending;
+        job.outputTypes = outputTypes;
+        job.localInFlight = localInFlight;
+        job.runLocally = [this](const Table &input, qint64 firstRow, BatchOutput &output) {
             return compute(input, firstRow, output);
         };
-        remoteContext.secondsPerElement = sizer->secondsPerElement();
-        remoteContext.maxBatchRows = spec.maxBatchRows;
-        remoteContext.batchTargetSeconds = spec.batchTargetSeconds;
-        remoteContext.maxAttemptsPerBatch = spec.maxAttemptsPerBatch;
-        remoteContext.maxConsecutiveFailures = spec.maxConsecutiveWorkerFailures;
-        remoteContext.requestTimeoutSeconds = spec.remoteTimeoutSeconds;
-        remoteContext.token = spec.token;
-        remoteContext.caCertificatesFile = spec.caCertificatesFile;
-        remote = std::make_unique<RemotePool>(&remoteContext);
-        remote->add(currentWorkerUrls());
-        remote->waitForProbes(int(qMax(5.0, spec.remoteTimeoutSeconds) * 1000));
-
-        updateInFlight();
-        const Estimate estimate = makeEstimate(remote->probes());
-        QMetaObject::invokeMethod(engine, "estimateReady", Qt::QueuedConnection, Q_ARG(fastmap::Estimate, estimate));
-        for (const WorkerProbe &probe : estimate.workers)
-            if (!probe.usable)
-                notify(QStringLiteral("not using worker %1: %2").arg(probe.url, probe.reason));
-        if (spec.estimateOnly)
-            return false;
-        return decideRemote(estimate);
+        job.localEstimate = [this] { return estimateInput(); };
+        job.secondsPerElement = [this] { return sizer->secondsPerElement(); };
+        job.elementsDone = [this] { return done.load(); };
+        job.totalElements = [this] { return reader->totalRows(); };
+        job.notify = [this](const QString &message) { notify(message); };
+        job.estimateMade = [this](const Estimate &estimate) { recordEstimate(estimate); };
+        job.estimateReady = [this](const Estimate &estimate) {
+            QMetaObject::invokeMethod(engine, "estimateReady", Qt::QueuedConnection, Q_ARG(fastmap::Estimate, estimate));
+        };
+        job.askForCharges = [this](const Estimate &estimate) {
+            QMetaObject::invokeMethod(engine, "confirmationNeeded", Qt::QueuedConnection,
+                                      Q_ARG(fastmap::Estimate, estimate));
+        };
+        job.stop = [this](const QString &reason, bool workersFailed) {
+            if (cancelRequested)
+                return; // stopped already, for its own reason
+            if (!reason.isEmpty())
+                cancelReason = reason;
+            executorsFailed = executorsFailed || workersFailed;
+            requestCancel();
+        };
+        remote->attach(job);
     }
 
-    // Each worker keeps two batches per thread in flight, so the output may lag further behind.
-    void updateInFlight()
+    void recordEstimate(const Estimate &estimate)
     {
-        int remoteInFlight = 0;
-        for (const WorkerProbe &probe : remote->probes())
-            if (probe.usable)
-                remoteInFlight += BatchCodec::kBatchesPerThread * qMax(1, probe.threads);
-        scheduler->setMaxInFlight(localInFlight + remoteInFlight);
-    }
-
-    Estimate makeEstimate(const QList<WorkerProbe> &workers)
-    {
-        const Estimate estimate = CostModel::estimate(estimateInput(workers));
         summary.estimate = estimate;
         summary.estimated = true;
-        return estimate;
     }
 
-    CostModel::Input estimateInput(const QList<WorkerProbe> &workers) const
+    // The local side of the estimate as it stands; the remote side adds its workers.
+    CostModel::Input estimateInput() const
     {
         CostModel::Input input;
         input.remainingElements = estimatedRemainingRows();
         input.elementsEstimated = reader->totalRows() < 0;
         input.secondsPerElement = sizer->secondsPerElement();
-        input.bytesInPerElement = bytesInPerElement;
-        input.bytesOutPerElement = bytesOutPerElement;
         input.localThreads = threads;
         input.localUsed = spec.policy != JobSpec::Policy::Remote;
         input.machineCores = machineCores();
-        input.workers = workers;
         return input;
-    }
-
-    // The adaptive policy: a worker on this machine that the local threads leave no core for
-    // would only take cores from them. It is retired and told once, and not added again while
-    // the workers file lists it. Returns how many of the estimate's usable workers are such.
-    QStringList corelessWorkers;
-    int retireCoreless(const Estimate &estimate)
-    {
-        int coreless = 0;
-        for (const WorkerProbe &w : estimate.workers) {
-            if (!w.usable || !w.sameMachine || w.countedThreads != 0)
-                continue;
-            ++coreless;
-            const QString why = estimate.sharedCoresReason();
-            remote->retire(w.url, QStringLiteral("not needed: ") + why);
-            if (!corelessWorkers.contains(w.url)) {
-                corelessWorkers << w.url;
-                notify(QStringLiteral("not using worker %1: %2").arg(w.url, why));
-            }
-        }
-        return coreless;
-    }
-
-    bool decideRemote(const Estimate &estimate)
-    {
-        int usable = 0;
-        for (const WorkerProbe &probe : estimate.workers)
-            usable += probe.usable ? 1 : 0;
-        const bool anyUsable = usable > 0;
-        if (!anyUsable && spec.policy == JobSpec::Policy::Remote) {
-            executorsFailed = true;
-            return false;
-        }
-        const int coreless = spec.policy == JobSpec::Policy::Adaptive ? retireCoreless(estimate) : 0;
-        // Without a usable worker yet, the verdict is still open: one may join from the workers file.
-        remoteEnabled = spec.policy == JobSpec::Policy::Remote || estimate.remoteHelps || !anyUsable;
-        if (!remoteEnabled) {
-            if (coreless < usable) // else each worker's note said why
-                notify(estimate.reason.isEmpty()
-                           ? QStringLiteral("remote workers would not speed this job up")
-                           : estimate.reason);
-            remote->retireAll(QStringLiteral("not needed: ") + estimate.reason);
-            return true;
-        }
-        if (estimate.paid() && !paidAllowed)
-            askForCharges(estimate); // local threads start now; paid workers wait for the answer
-        return true;
-    }
-
-    void askForCharges(const Estimate &estimate)
-    {
-        chargesAsked = true;
-        QMetaObject::invokeMethod(engine, "confirmationNeeded", Qt::QueuedConnection, Q_ARG(fastmap::Estimate, estimate));
-    }
-
-    // A worker whose credits ran out (HTTP 402) is told once, with where the rest of the job goes.
-    // Under the remote policy with no worker left, the job's message says it instead.
-    QStringList creditsReported;
-    void reportExhaustedCredits(bool runLocal)
-    {
-        for (const RemoteStats &w : remote->stats()) {
-            if (!w.creditsExhausted || creditsReported.contains(w.url))
-                continue;
-            creditsReported << w.url;
-            const bool othersLeft = !remote->allFinished();
-            if (!runLocal && !othersLeft)
-                continue;
-            notify(QStringLiteral("the credits on worker %1 are exhausted (%2); the rest of the job runs on %3")
-                       .arg(w.url, w.lastError,
-                            runLocal ? (othersLeft ? QStringLiteral("the local threads and the other workers")
-                                                   : QStringLiteral("the local threads"))
-                                     : QStringLiteral("the other workers")));
-        }
-    }
-
-    // Why a remote-only job stopped for want of workers: credits used up, or every worker died.
-    QString workersFailedMessage() const
-    {
-        QStringList exhausted;
-        QStringList reasons;
-        QStringList others;
-        for (const RemoteStats &w : summary.workers) {
-            if (w.creditsExhausted) {
-                exhausted << w.url;
-                reasons << w.lastError;
-            } else
-                others << QStringLiteral("%1: %2").arg(w.url, w.lastError.isEmpty() ? w.state : w.lastError);
-        }
-        if (exhausted.isEmpty())
-            return QStringLiteral("every worker died; results so far are kept. Last errors:\n  ")
-                   + remote->lastErrors().join(QStringLiteral("\n  "));
-        const qint64 total = reader->totalRows();
-        const QString doneText = total >= 0 ? QStringLiteral("%1 of %2 elements").arg(done.load()).arg(total)
-                                            : QStringLiteral("%1 elements").arg(done.load());
-        QString message = QStringLiteral("the credits on %1 %2 are exhausted (%3); under the remote policy nothing else may "
-                                         "run the job, so it stopped with %4 done. The results so far are kept; resume "
-                                         "the job once there are credits again")
-                              .arg(exhausted.size() == 1 ? QStringLiteral("worker") : QStringLiteral("workers"),
-                                   exhausted.join(QStringLiteral(" and ")), reasons.join(QStringLiteral("; ")), doneText);
-        if (!others.isEmpty())
-            message += QStringLiteral(".\nThe other workers' last errors:\n  ") + others.join(QStringLiteral("\n  "));
-        return message;
-    }
-
-    // Runs in the driver's loop: the charges answer, workers joining or leaving, activation.
-    void steerRemote(bool runLocal, QElapsedTimer &sinceReload)
-    {
-        const int decision = chargesDecision.exchange(0);
-        if (decision == 1) {
-            paidAllowed = true;
-        } else if (decision == -1) {
-            paidDeclined = true;
-            remote->retirePaid(QStringLiteral("charges declined"));
-            notify(runLocal ? QStringLiteral("charges declined; the paid workers are not used")
-                            : QStringLiteral("charges declined; only free workers are used"));
-        }
-        if (workersFile && sinceReload.elapsed() >= 1000) {
-            sinceReload.restart();
-            const QList<QUrl> urls = currentWorkerUrls();
-            QList<QUrl> wanted;
-            QStringList listed;
-            for (const QUrl &url : urls) {
-                listed << url.toString();
-                if (!corelessWorkers.contains(url.toString()))
-                    wanted << url;
-            }
-            corelessWorkers.removeIf([&listed](const QString &url) { return !listed.contains(url); });
-            for (const QString &url : remote->add(wanted))
-                notify(QStringLiteral("worker %1 added").arg(url));
-            remote->retireMissing(urls);
-            updateInFlight();
-        }
-        reportExhaustedCredits(runLocal);
-        if (!remoteEnabled)
-            return;
-        // A worker on this machine that joins from the file takes only the cores left free.
-        if (workersFile && spec.policy == JobSpec::Policy::Adaptive)
-            retireCoreless(CostModel::estimate(estimateInput(remote->liveProbes())));
-        remote->activateReady(paidAllowed);
-        if (!paidAllowed && !paidDeclined && !chargesAsked && remote->hasReadyPaid())
-            askForCharges(makeEstimate(remote->probes()));
-        if (!runLocal && !cancelRequested && !scheduler->isDrained() && remote->allFinished()) {
-            if (paidDeclined) {
-                cancelReason = QStringLiteral("the charges for remote workers were declined, and the policy is remote only");
-                requestCancel();
-            } else {
-                executorsFailed = true;
-                requestCancel();
-            }
-        }
     }
 
     void drive()
     {
         sample();
-        const bool remoteConfigured = wantsRemote();
+        const bool remoteConfigured = remote != nullptr;
         bool runLocal = spec.policy != JobSpec::Policy::Remote;
         if (spec.estimateOnly && !remoteConfigured) {
-            const Estimate estimate = makeEstimate({});
+            const Estimate estimate = CostModel::estimate(estimateInput());
+            recordEstimate(estimate);
             QMetaObject::invokeMethod(engine, "estimateReady", Qt::QueuedConnection, Q_ARG(fastmap::Estimate, estimate));
         } else if (!cancelRequested && !scheduler->isDrained()) {
             if (remoteConfigured) {
                 if (!spec.estimateOnly && spec.policy == JobSpec::Policy::Adaptive
                     && spec.serialFallback == JobSpec::SerialFallback::Auto
-                    && shouldRunInProcess(parallelismWithWorkers())) {
+                    && shouldRunInProcess(remote->parallelism(threads))) {
                     notify(summary.message + QStringLiteral(" Remote workers are not needed."));
                     runInProcess();
-                } else if (setUpRemote()) {
-                    runPool(runLocal);
+                } else {
+                    switch (remote->setUp()) {
+                    case RemoteSide::Verdict::Run: runPool(runLocal); break;
+                    case RemoteSide::Verdict::Estimated: break;
+                    case RemoteSide::Verdict::NoWorkers: executorsFailed = true; break;
+                    }
                 }
             } else if (shouldRunInProcess(threads)) {
                 if (!summary.message.isEmpty())
@@ -721,14 +494,8 @@ struct Engine::Run
             notify(summary.message);
         }
         deliver(0); // whatever completed in order before a cancel is kept
-        if (remote) {
-            summary.workers = remote->stats();
-            for (const RemoteStats &w : std::as_const(summary.workers))
-                summary.remoteUsed = summary.remoteUsed || w.batches > 0;
-            if (executorsFailed)
-                summary.message = workersFailedMessage();
-            remote->shutdown();
-        }
+        if (remote)
+            remote->finish(executorsFailed, &summary);
         finish();
     }
 
@@ -746,15 +513,13 @@ struct Engine::Run
                     return false;
             return !remote || remote->allFinished();
         };
-        QElapsedTimer sinceReload;
-        sinceReload.start();
         QElapsedTimer sinceCancel;
         for (;;) {
             deliver(50);
             if (abandoned)
                 return; // the engine's thread finished the job; the threads stay in the function
             if (remote)
-                steerRemote(runLocal, sinceReload);
+                remote->steer(runLocal);
             if (scheduler->isDrained() && reorder.size() == 0)
                 break;
             if (cancelRequested) {
@@ -974,28 +739,19 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
         run->executor = m_wrapper(std::move(run->executor), *info, params);
 
     if (spec.policy != JobSpec::Policy::Local) {
-        for (const QString &text : spec.workers) {
-            QUrl url;
-            if (!WorkerEndpoint::parse(text, spec.insecure, &url, &message))
+        const bool named = !spec.workers.isEmpty() || !spec.workersFile.isEmpty();
+        if (m_remoteFactory) {
+            run->remote = m_remoteFactory(spec, *info, params, &message);
+            if (!run->remote && !message.isEmpty())
                 return fail(StartError::Workers, message);
-            if (!run->workerUrls.contains(url))
-                run->workerUrls << url;
-        }
-        if (!spec.workersFile.isEmpty()) {
-            if (!QFileInfo::exists(spec.workersFile))
-                return fail(StartError::Workers, QStringLiteral("--workers-file %1: no such file").arg(spec.workersFile));
-            run->workersFile = std::make_unique<WorkersFile>(spec.workersFile);
-        }
-        if (spec.policy == JobSpec::Policy::Remote && run->workerUrls.isEmpty() && !run->workersFile)
-            return fail(StartError::Workers, QStringLiteral("the remote policy needs workers: give --worker URL or --workers-file FILE"));
-        if (run->wantsRemote()) {
-            run->pluginSha256 = m_catalog->pluginHash(info->id);
-            run->remoteContext.requestTemplate = functionRequest;
-            run->remoteContext.requestTemplate.pluginSha256 = run->pluginSha256;
+        } else if (named) {
+            return fail(StartError::Workers, QStringLiteral("this program cannot use remote workers"));
+        } else if (spec.policy == JobSpec::Policy::Remote) {
+            return fail(StartError::Workers,
+                        QStringLiteral("the remote policy needs workers: give --worker URL or --workers-file FILE"));
         }
     }
     run->spending.setCap(spec.maxCost);
-    run->paidAllowed = spec.chargesConfirmed || spec.maxCost >= 0;
 
     run->threads = spec.threads > 0 ? spec.threads : qMax(1, QThread::idealThreadCount());
     run->spec.maxBatchRows = qMax(1, spec.maxBatchRows);
@@ -1010,6 +766,8 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
         run->scheduler->setInterceptor([r](Batch &batch) { return r->replayStored(batch); });
     }
     run->sizer = std::make_unique<BatchSizer>(spec.batchTargetSeconds, run->spec.maxBatchRows);
+    if (run->remote)
+        run->attachRemote();
     if (spec.sampleSeconds <= 0)
         run->sizer->seed(info->costNsPerElement * 1e-9);
     if (!sink->begin(run->reader->columns(), info->outputNames(), &message))
@@ -1099,7 +857,8 @@ JobSummary Engine::wait()
 void Engine::confirmCharges(bool accepted)
 {
     if (m_run && !m_run->finished)
-        m_run->chargesDecision = accepted ? 1 : -1;
+        if (m_run->remote)
+            m_run->remote->confirmCharges(accepted);
 }
 
 QList<RemoteStats> Engine::workerStats() const

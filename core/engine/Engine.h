@@ -3,6 +3,7 @@
 
 #include "engine/JobSpec.h"
 #include "engine/JobTypes.h"
+#include "engine/RemoteSide.h"
 #include "engine/ResultSink.h"
 
 #include <QObject>
@@ -44,6 +45,9 @@ public:
         std::unique_ptr<FunctionExecutor> executor, const FunctionInfo &info, const QVariantMap &params)>;
     // For the next start() and the ones after it; an empty wrapper removes it.
     void setExecutorWrapper(ExecutorWrapper wrapper) { m_wrapper = std::move(wrapper); }
+    // How jobs that name workers reach them (remote/RemoteCoordinator::factory()). Without
+    // one, such a job is refused at start.
+    void setRemoteFactory(RemoteFactory factory) { m_remoteFactory = std::move(factory); }
 
     // Checks everything that can be checked up front, then starts the job in the background.
     // The sink must outlive the job.
@@ -88,6 +92,7 @@ private:
     PluginCatalog *m_catalog;
     StoredResults *m_stored = nullptr;
     ExecutorWrapper m_wrapper;
+    RemoteFactory m_remoteFactory;
     std::unique_ptr<Run> m_run;
     QTimer m_progressTimer;
 };

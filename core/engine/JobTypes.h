@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "remote/CostModel.h"
-#include "remote/RemoteStats.h"
+#include "engine/CostModel.h"
+#include "engine/RemoteStats.h"
 
 #include <QList>
 #include <QMetaType>

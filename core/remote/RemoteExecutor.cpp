@@ -6,7 +6,7 @@
 #include "engine/BatchScheduler.h"
 #include "engine/ReorderBuffer.h"
 #include "engine/ResultSink.h"
-#include "remote/SpendingMeter.h"
+#include "engine/SpendingMeter.h"
 #include "remote/WorkerEndpoint.h"
 
 #include <QThreadPool>

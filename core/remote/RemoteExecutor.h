@@ -4,9 +4,9 @@
 #include "engine/Batch.h"
 #include "engine/BatchSizer.h"
 #include "util/BatchCodec.h"
-#include "remote/CostModel.h"
+#include "engine/CostModel.h"
 #include "remote/HttpConnection.h"
-#include "remote/RemoteStats.h"
+#include "engine/RemoteStats.h"
 
 #include <QElapsedTimer>
 #include <QHash>

@@ -4,6 +4,7 @@
 // protocol version, batches in flight, and input that does not convert or is malformed.
 #include "../engine/EngineTestUtils.h"
 #include "FakeWorker.h"
+#include "RemoteEngine.h"
 
 #include "engine/Engine.h"
 #include "plugin/PluginCatalog.h"
@@ -92,7 +93,7 @@ private slots:
         JobSpec s = spec(3000, JobSpec::Policy::Remote, {worker.url()});
         s.params.insert(QStringLiteral("delay_us"), 100); // so that the local sample leaves work over
         CollectingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         const JobSummary summary = run(engine, s, &sink);
         QCOMPARE(summary.status, JobStatus::Completed);
         checkComplete(sink, 3000);
@@ -111,7 +112,7 @@ private slots:
         JobSpec s = spec(6000, JobSpec::Policy::Adaptive, {worker.url()});
         s.params.insert(QStringLiteral("delay_us"), 100);
         CollectingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         const JobSummary summary = run(engine, s, &sink);
         QCOMPARE(summary.status, JobStatus::Completed);
         checkComplete(sink, 6000);
@@ -133,7 +134,7 @@ private slots:
         s.serialFallback = JobSpec::SerialFallback::Auto;
         s.params.insert(QStringLiteral("delay_us"), 100);
         CollectingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         const JobSummary summary = run(engine, s, &sink);
         QCOMPARE(summary.status, JobStatus::Completed);
         checkComplete(sink, 3000);
@@ -169,7 +170,7 @@ private slots:
         s.params.insert(QStringLiteral("delay_us"), 200);
         s.remoteTimeoutSeconds = 0.5;
         CollectingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         const JobSummary summary = run(engine, s, &sink);
         QCOMPARE(summary.status, JobStatus::Completed);
         checkComplete(sink, 4000);
@@ -189,7 +190,7 @@ private slots:
         s.params.insert(QStringLiteral("delay_us"), 100);
         s.maxConsecutiveWorkerFailures = 2;
         CollectingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         QElapsedTimer timer;
         timer.start();
         const JobSummary summary = run(engine, s, &sink);
@@ -211,7 +212,7 @@ private slots:
         s.sampleSeconds = 0; // the sample would run element 13 locally
         s.maxBatchRows = 10;
         CollectingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         const JobSummary summary = run(engine, s, &sink);
         QCOMPARE(summary.status, JobStatus::CompletedWithFailures);
         checkComplete(sink, 2000);
@@ -227,7 +228,7 @@ private slots:
         JobSpec s = spec(2000, JobSpec::Policy::Adaptive, {worker.url()});
         s.params.insert(QStringLiteral("delay_us"), 50);
         CollectingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         QSignalSpy notes(&engine, &Engine::note);
         const JobSummary summary = run(engine, s, &sink);
         QCOMPARE(summary.status, JobStatus::Completed);
@@ -256,7 +257,7 @@ private slots:
         JobSpec s = spec(2000, JobSpec::Policy::Adaptive, {worker.url()});
         s.params.insert(QStringLiteral("delay_us"), 50);
         CollectingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         QSignalSpy notes(&engine, &Engine::note);
         const JobSummary summary = run(engine, s, &sink);
         QCOMPARE(summary.status, JobStatus::Completed);
@@ -278,7 +279,7 @@ private slots:
         s.params.insert(QStringLiteral("delay_us"), 100);
         s.remoteTimeoutSeconds = 10;
         CountingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         QSignalSpy finished(&engine, &Engine::finished);
         StartError error;
         QVERIFY(engine.start(s, &sink, &error));
@@ -298,7 +299,7 @@ private slots:
         QMap<qint64, QString> localErrors;
         {
             CollectingSink sink;
-            Engine engine(&m_catalog);
+            RemoteEngine engine(&m_catalog);
             JobSpec s = spec(0, JobSpec::Policy::Local, {});
             s.input = csv;
             QCOMPARE(run(engine, s, &sink).status, JobStatus::CompletedWithFailures);
@@ -310,7 +311,7 @@ private slots:
         s.input = csv;
         s.params.insert(QStringLiteral("delay_us"), 100); // a short local sample: these rows go remote
         CollectingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         const JobSummary summary = run(engine, s, &sink);
         QCOMPARE(summary.status, JobStatus::CompletedWithFailures);
         checkComplete(sink, 3000);
@@ -331,7 +332,7 @@ private slots:
         s.input = csv;
         s.params.insert(QStringLiteral("delay_us"), 100);
         CollectingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         const JobSummary summary = run(engine, s, &sink);
         QCOMPARE(summary.status, JobStatus::InputFailed);
         QVERIFY2(summary.message.contains(QStringLiteral("x.csv:2115")) &&
@@ -360,7 +361,7 @@ private slots:
         JobSpec s = spec(8000, JobSpec::Policy::Adaptive, {worker.url()});
         s.params.insert(QStringLiteral("delay_us"), 100);
         CountingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         QSignalSpy asked(&engine, &Engine::confirmationNeeded);
         QSignalSpy finished(&engine, &Engine::finished);
         StartError error;
@@ -396,7 +397,7 @@ private slots:
         JobSpec s = spec(20000, JobSpec::Policy::Remote, {worker.url()});
         s.params.insert(QStringLiteral("delay_us"), 100);
         CountingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         QSignalSpy asked(&engine, &Engine::confirmationNeeded);
         QSignalSpy finished(&engine, &Engine::finished);
         StartError error;
@@ -419,7 +420,7 @@ private slots:
         s.params.insert(QStringLiteral("delay_us"), 100);
         s.maxCost = 0.05; // a few batches' worth
         CountingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         const JobSummary summary = run(engine, s, &sink);
         QCOMPARE(summary.status, JobStatus::Completed);
         QCOMPARE(sink.rows, qint64(8000));
@@ -443,7 +444,7 @@ private slots:
         s.workersFile = path;
         s.params.insert(QStringLiteral("delay_us"), 150);
         CountingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         QSignalSpy finished(&engine, &Engine::finished);
         StartError error;
         QVERIFY(engine.start(s, &sink, &error));
@@ -463,7 +464,7 @@ private slots:
     void plainHttpOffThisMachineIsRefusedAtStart()
     {
         CountingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         StartError error;
         QVERIFY(!engine.start(spec(10, JobSpec::Policy::Adaptive, {QStringLiteral("http://worker.example.org:8750")}), &sink, &error));
         QCOMPARE(error.kind, StartError::Workers);

@@ -2,7 +2,7 @@
 // The client side's small parts: the protocol's CBOR bodies (version 2, typed columns), the cost
 // model, endpoints and the workers file.
 #include "util/BatchCodec.h"
-#include "remote/CostModel.h"
+#include "engine/CostModel.h"
 #include "remote/WorkerEndpoint.h"
 #include "remote/WorkersFile.h"
 

@@ -11,7 +11,7 @@
 #include "engine/ReorderBuffer.h"
 #include "engine/ResultSink.h"
 #include "remote/RemotePool.h"
-#include "remote/SpendingMeter.h"
+#include "engine/SpendingMeter.h"
 
 #include <QDeadlineTimer>
 #include <QFile>

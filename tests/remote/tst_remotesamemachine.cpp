@@ -5,6 +5,7 @@
 // are JobSpec::machineCores, so the tests do not depend on this machine's size.
 #include "../engine/EngineTestUtils.h"
 #include "FakeWorker.h"
+#include "RemoteEngine.h"
 
 #include "engine/Engine.h"
 #include "plugin/PluginCatalog.h"
@@ -48,7 +49,7 @@ class TestRemoteSameMachine : public QObject
 
     Outcome run(const JobSpec &s, ResultSink *sink)
     {
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         QSignalSpy finished(&engine, &Engine::finished);
         QSignalSpy notes(&engine, &Engine::note);
         StartError error;
@@ -141,7 +142,7 @@ private slots:
         JobSpec s = spec(40000, JobSpec::Policy::Adaptive, {}, 2, 2); // 2 s: the file is re-read every second
         s.workersFile = path;
         CountingSink sink;
-        Engine engine(&m_catalog);
+        RemoteEngine engine(&m_catalog);
         QSignalSpy finished(&engine, &Engine::finished);
         QSignalSpy notes(&engine, &Engine::note);
         StartError error;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "remote/CostModel.h"
+#include "engine/CostModel.h"
 
 #include <QStringList>
 #include <QThread>
