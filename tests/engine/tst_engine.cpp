@@ -374,6 +374,24 @@ private slots:
         QVERIFY(!engine.isRunning());
     }
 
+    void workersNeedTheRemoteSide()
+    {
+        // An engine without RemoteCoordinator's factory cannot reach a worker: it says so at
+        // start rather than running the job without them.
+        JobSpec spec = controlSpec(100, 1);
+        spec.workers = {QStringLiteral("http://127.0.0.1:1")};
+        CountingSink sink;
+        Engine engine(&m_catalog);
+        StartError error;
+        QVERIFY(!engine.start(spec, &sink, &error));
+        QCOMPARE(error.kind, StartError::Workers);
+        QCOMPARE(error.message, QStringLiteral("this program cannot use remote workers"));
+        // The local policy ignores workers, as before.
+        spec.policy = JobSpec::Policy::Local;
+        QVERIFY2(engine.start(spec, &sink, &error), qPrintable(error.message));
+        QCOMPARE(engine.wait().status, JobStatus::Completed);
+    }
+
     void anInputErrorMidwayEndsTheJobAndKeepsEarlierRows()
     {
         QTemporaryDir dir;
