@@ -45,23 +45,28 @@ bool JobRecorder::begin(const QStringList &datasetColumns, const QStringList &ou
     return m_inner->begin(datasetColumns, outputColumns, error);
 }
 
+QByteArray JobRecorder::storedForm(const BatchResult &result)
+{
+    const QByteArray blob = TableCodec::encode(result.output);
+    QByteArray stored(kHashBytes, Qt::Uninitialized);
+    qToLittleEndian(inputHash(result.batch.records), stored.data());
+    qToLittleEndian(JobOutputFiles::hash(blob), stored.data() + 8);
+    stored.append(blob);
+    return stored;
+}
+
 void JobRecorder::prepare(BatchResult &result)
 {
     m_inner->prepare(result);
-    const qint64 hash = inputHash(result.batch.records);
     if (result.fromStore) {
         // A replayed batch whose records are not the ones it was computed from: consume() stops.
+        const qint64 hash = inputHash(result.batch.records);
         const auto it = m_storedInputs.constFind(result.batch.firstRow);
         if (hash != 0 && it != m_storedInputs.cend() && *it != hash)
             result.stored = QByteArrayLiteral("changed");
         return;
     }
-    const QByteArray blob = TableCodec::encode(result.output);
-    QByteArray stored(kHashBytes, Qt::Uninitialized);
-    qToLittleEndian(hash, stored.data());
-    qToLittleEndian(JobOutputFiles::hash(blob), stored.data() + 8);
-    stored.append(blob);
-    result.stored = std::move(stored);
+    result.stored = storedForm(result);
 }
 
 bool JobRecorder::consume(const BatchResult &result, QString *error)

@@ -39,6 +39,10 @@ public:
 
     // The records' bytes and boundaries, hashed; 0 for generated input, which has no bytes.
     static qint64 inputHash(const RecordBlock &records);
+    // What the store keeps of a computed batch, as prepare() leaves it in BatchResult::stored:
+    // the input hash, the outputs' hash, then their TableCodec blob. `fastmap-cli estimate`
+    // makes it too, so its sample pays the store's encoding as a run's does.
+    static QByteArray storedForm(const BatchResult &result);
 
 private:
     ResultSink *m_inner;

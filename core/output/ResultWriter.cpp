@@ -16,7 +16,8 @@
 namespace fastmap {
 
 ResultWriter::ResultWriter(const QString &path, const ResultWriterOptions &options)
-    : m_keepInput(options.keepInput), m_path(path), m_toStdout(path == QLatin1String("-"))
+    : m_keepInput(options.keepInput), m_path(path), m_toStdout(path == QLatin1String("-")),
+      m_nowhere(path.isEmpty())
 {}
 
 ResultWriter::~ResultWriter()
@@ -72,7 +73,9 @@ bool ResultWriter::begin(const QStringList &datasetColumns, const QStringList &o
     }
     m_written = 0;
     m_rows = 0;
-    if (m_toStdout) {
+    if (m_nowhere) {
+        // Formatting only: no file.
+    } else if (m_toStdout) {
         std::fflush(stdout); // the rows go to the descriptor, after anything printed before
         if (!m_file.open(stdout, QIODevice::WriteOnly | QIODevice::Unbuffered)) {
             *error = QStringLiteral("cannot write to standard output: %1").arg(m_file.errorString());
@@ -132,6 +135,10 @@ QString errnoText(int error)
 
 bool ResultWriter::writeAll(const QByteArray &bytes, QString *error)
 {
+    if (m_nowhere) {
+        m_written += bytes.size();
+        return true;
+    }
     const int fd = m_file.handle();
     const char *at = bytes.constData();
     qsizetype left = bytes.size();

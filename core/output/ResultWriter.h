@@ -26,6 +26,9 @@ struct ResultWriterOptions
 // once with errno's reason ("No space left on device"), and the file is then cut back to the end
 // of the last batch written whole: the file, and the .partial it becomes, always ends at a whole
 // row, and rowsWritten() is the number of rows in it.
+//
+// An empty path writes nowhere: the rows are formatted and counted, then dropped (what
+// `fastmap-cli estimate` samples through, so that it pays a run's formatting).
 class ResultWriter : public ResultSink
 {
 public:
@@ -49,6 +52,8 @@ public:
     // Where the rows ended up after finish(): the path, the .partial file, or empty.
     QString finalPath() const { return m_finalPath; }
     qint64 rowsWritten() const { return m_rows; }
+    // The bytes written (the header and whole rows), or formatted when writing nowhere.
+    qint64 bytesWritten() const { return m_written; }
 
     // A fault seam for tests: once the file would grow past `bytes`, writes put in what still
     // fits and then fail with `error` (an errno value), as a full disk does. -1 turns it off.
@@ -79,6 +84,7 @@ private:
     qint64 m_rows = 0;
     qint64 m_written = 0; // bytes in the file, all of them whole rows (and the header)
     bool m_toStdout = false;
+    bool m_nowhere = false;
     qint64 m_failAfter = -1;
     int m_failError = 0;
 };
