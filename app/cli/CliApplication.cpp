@@ -9,6 +9,7 @@
 #include "remote/RemoteCoordinator.h"
 #include "jobs/JobDescription.h"
 #include "jobs/ResultCache.h"
+#include "jobs/SampleSink.h"
 #include "output/ResultWriter.h"
 #include "output/ValueText.h"
 #include "plugin/PluginCatalog.h"
@@ -456,11 +457,41 @@ struct JobOptions
     }
 };
 
-// Discards results: `estimate` needs a sink, and its sample's results are not wanted.
-class DiscardingSink : public ResultSink
+// How a run writes and records its results. `estimate` takes the same options, so that its
+// sample formats and encodes as that run would (and writes nothing).
+struct OutputOptions
 {
-public:
-    bool consume(const BatchResult &, QString *) override { return true; }
+    explicit OutputOptions(bool estimate)
+        : output(QStringList{QStringLiteral("o"), QStringLiteral("output")},
+                 estimate ? QStringLiteral("The result file the run would write; only its extension counts "
+                                           "(the format). Nothing is written.")
+                          : QStringLiteral("The result file, or - for standard output."),
+                 QStringLiteral("FILE")),
+          noRecord(QStringLiteral("no-record"),
+                   estimate
+                       ? QStringLiteral("Sample as a run with --no-record: without the job store's encoding.")
+                       : QStringLiteral("Run without the job store: no job is recorded and nothing is "
+                                        "stored, so the job cannot be resumed, shown or exported."))
+    {}
+
+    QCommandLineOption output;
+    QCommandLineOption format{
+        QStringLiteral("format"),
+        QStringLiteral("csv or jsonl (default: from the output's extension, else csv)."),
+        QStringLiteral("FORMAT")};
+    QCommandLineOption keepInput{QStringLiteral("keep-input"),
+                                 QStringLiteral("Write the input columns beside the outputs.")};
+    QCommandLineOption noRecord;
+
+    // The result format (--format, else the output's extension) and the writer's options.
+    bool toWriter(const QCommandLineParser &parser, ResultFormat *resultFormat, ResultWriterOptions *options,
+                  QString *error) const
+    {
+        if (!ResultWriter::formatFor(parser.value(format), parser.value(output), resultFormat, error))
+            return false;
+        options->keepInput = parser.isSet(keepInput);
+        return true;
+    }
 };
 
 int exitCodeFor(JobStatus status)
@@ -508,17 +539,20 @@ int CliApplication::runRun(const QStringList &arguments)
     parser.addPositionalArgument(QStringLiteral("FUNCTION_ID"), QStringLiteral("The function to run (see `fastmap-cli functions`)."));
     const JobOptions job;
     job.addTo(parser);
-    const QCommandLineOption output(QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("The result file, or - for standard output."), QStringLiteral("FILE"));
-    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("csv or jsonl (default: from the output's extension, else csv)."), QStringLiteral("FORMAT"));
-    const QCommandLineOption keepInput(QStringLiteral("keep-input"), QStringLiteral("Write the input columns beside the outputs."));
+    const OutputOptions out(false);
+    const QCommandLineOption &output = out.output;
+    const QCommandLineOption &noRecord = out.noRecord;
     const QCommandLineOption stopOnError(QStringLiteral("stop-on-error"), QStringLiteral("Stop at the first failed element; rows so far go to OUTPUT.partial."));
     const QCommandLineOption progress(QStringLiteral("progress"), QStringLiteral("Show progress on stderr even when it is not a terminal."));
     const QCommandLineOption quiet(QStringList{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("No progress and no summary; errors only."));
     const QCommandLineOption cache(QStringLiteral("cache"), QStringLiteral("use (default), refresh or off: the persistent result cache. use takes cached results and computes only what is missing; refresh computes everything and stores it; off leaves the cache alone."), QStringLiteral("MODE"), QStringLiteral("use"));
-    const QCommandLineOption keepResults(QStringLiteral("keep-results"), QStringLiteral("Keep the job's stored results after it completes; by default they are dropped once the result file is in place (the job log, the errors and the summary stay)."));
-    const QCommandLineOption noRecord(QStringLiteral("no-record"), QStringLiteral("Run without the job store: no job is recorded and nothing is stored, so the job cannot be resumed, shown or exported."));
+    const QCommandLineOption keepResults(
+        QStringLiteral("keep-results"),
+        QStringLiteral("Keep the job's stored results after it completes; by default they are dropped once "
+                       "the result file is in place (the job log, the errors and the summary stay)."));
     const QCommandLineOption storeLimit(QStringLiteral("store-limit"), QStringLiteral("The job store's size cap, e.g. 500M or 4G (default 2G), or none; beyond it the oldest finished jobs' stored results are dropped after the run."), QStringLiteral("SIZE"));
-    parser.addOptions({output, format, keepInput, stopOnError, progress, quiet, cache, keepResults, noRecord, storeLimit});
+    parser.addOptions({output, out.format, out.keepInput, stopOnError, progress, quiet, cache, keepResults,
+                       noRecord, storeLimit});
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), QStringLiteral("run"));
     if (parser.isSet(QStringLiteral("help"))) {
@@ -537,11 +571,9 @@ int CliApplication::runRun(const QStringList &arguments)
         return usageError(QStringLiteral("--progress and --quiet contradict each other"), cmd);
     spec.stopOnError = parser.isSet(stopOnError);
     ResultFormat resultFormat;
-    if (!ResultWriter::formatFor(parser.value(format), parser.value(output), &resultFormat, &error))
-        return usageError(error, cmd);
     ResultWriterOptions writerOptions;
-    writerOptions.keepInput = parser.isSet(keepInput);
-    const std::unique_ptr<ResultWriter> writer = ResultWriter::create(resultFormat, parser.value(output), writerOptions);
+    if (!out.toWriter(parser, &resultFormat, &writerOptions, &error))
+        return usageError(error, cmd);
 
     ResultCache::Mode cacheMode = ResultCache::Mode::Use;
     if (!ResultCache::modeFromName(parser.value(cache), &cacheMode))
@@ -567,13 +599,19 @@ int CliApplication::runEstimate(const QStringList &arguments)
 {
     QCommandLineParser parser;
     installParserHelp(parser);
-    parser.setApplicationDescription(QString::fromLatin1(
-        "Times a short local sample of FUNCTION_ID on INPUT, probes the workers, and prints the\n"
-        "estimate: elements, time per element, time locally and with the workers, remote\n"
-        "vCPU-hours and cost. Nothing else runs and nothing is charged.\n\n") + QString::fromLatin1(kRemoteHelp));
+    parser.setApplicationDescription(
+        QString::fromLatin1(
+            "Times a short local sample of FUNCTION_ID on INPUT, probes the workers, and prints the\n"
+            "estimate: elements, time per element, time locally and with the workers, remote\n"
+            "vCPU-hours and cost. Nothing else runs and nothing is charged. The sample formats and\n"
+            "encodes its results as the run with the same options would (--output, --format,\n"
+            "--keep-input, --no-record), so its time per element includes them; nothing is written.\n\n") +
+        QString::fromLatin1(kRemoteHelp));
     parser.addPositionalArgument(QStringLiteral("FUNCTION_ID"), QStringLiteral("The function (see `fastmap-cli functions`)."));
     const JobOptions job;
     job.addTo(parser);
+    const OutputOptions out(true);
+    parser.addOptions({out.output, out.format, out.keepInput, out.noRecord});
     if (!parser.parse(arguments))
         return usageError(parser.errorText(), QStringLiteral("estimate"));
     if (parser.isSet(QStringLiteral("help"))) {
@@ -582,11 +620,15 @@ int CliApplication::runEstimate(const QStringList &arguments)
         return ExitSuccess;
     }
     JobSpec spec;
-    const QString error = job.toSpec(parser, &spec);
+    QString error = job.toSpec(parser, &spec);
     if (!error.isEmpty())
         return usageError(QStringLiteral("estimate: ") + error, QStringLiteral("estimate"));
+    ResultFormat resultFormat;
+    ResultWriterOptions writerOptions;
+    if (!out.toWriter(parser, &resultFormat, &writerOptions, &error))
+        return usageError(error, QStringLiteral("estimate"));
     spec.estimateOnly = true;
-    DiscardingSink sink;
+    SampleSink sink(resultFormat, writerOptions, !parser.isSet(out.noRecord));
     JobSummary summary;
     const int started = runJob(spec, &sink, false, false, &summary);
     if (started != ExitSuccess)
@@ -597,7 +639,12 @@ int CliApplication::runEstimate(const QStringList &arguments)
         m_out.flush();
         return exitCodeFor(summary.status == JobStatus::Completed ? JobStatus::Estimated : summary.status);
     }
-    m_out << summary.estimate.toText() << '\n';
+    QStringList lines = summary.estimate.toText().split(QLatin1Char('\n'));
+    qsizetype local = 0;
+    while (local < lines.size() && !lines[local].startsWith(QLatin1String("Local only:")))
+        ++local;
+    lines.insert(local, sink.summary()); // beside the time per element it explains
+    m_out << lines.join(QLatin1Char('\n')) << '\n';
     m_out.flush();
     if (summary.status != JobStatus::Estimated) {
         printSummary(summary);

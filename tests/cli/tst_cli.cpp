@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // fastmap-cli end to end: the real executable, real plugins, real files.
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -104,6 +105,31 @@ private slots:
         const Result r = run(arguments);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(needle), qPrintable(r.err));
+    }
+
+    // `estimate` samples through what the run with the same options would use: the writer of its
+    // format (with --keep-input) and the job store's encoding unless --no-record. It writes nothing.
+    void estimateSamplesAsTheRunWould()
+    {
+        const QStringList job{"estimate", "demo.work", "-i", "range:100000000", "-p", "iterations=10", "-j", "1"};
+        Result r = run(job);
+        QCOMPARE(r.exitCode, 0);
+        // demo.work's 16 hexadecimal digits, the empty error column, CRLF.
+        QVERIFY2(r.out.contains(QStringLiteral("Results per element: 19 bytes of CSV and ")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral(" for the job store")), qPrintable(r.out));
+        const QString out = path("never-written.jsonl");
+        r = run(job + QStringList{"-o", out, "--keep-input", "--no-record"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(QStringLiteral("bytes of JSON Lines, formatted in the sample as a run does (--no-record: "
+                                               "no job store)")),
+                 qPrintable(r.out));
+        QVERIFY(!QFile::exists(out));
+        QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral(".never-written*")}, QDir::Hidden | QDir::Files), QStringList());
+        r = run(job + QStringList{"-o", path("x.jsonl"), "--format", "csv"});
+        QVERIFY2(r.out.contains(QStringLiteral("Results per element: 19 bytes of CSV")), qPrintable(r.out));
+        r = run(job + QStringList{"--format", "xml"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("xml")), qPrintable(r.err));
     }
 
     void functionsListsInstalledPlugins()
