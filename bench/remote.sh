@@ -408,11 +408,10 @@ if want mixed; then
     done
     echo "  'vs without': wall without the worker / wall with it (above 1: faster with it); 'not slower' allows $tolerance% of noise."
     echo "  On this $(nproc)-core machine a loopback worker runs on the client's own cores: with -j $threads every core already"
-    echo "  works, so a worker can at best break even, and the adaptive policy (which assumes a remote core is as fast"
-    echo "  as a local one and cannot see that 127.0.0.1 shares them) may take it and lose a little to the extra"
-    echo "  encoding, transfer and thread switching. 'Never slower' can only mean: with the worker the job is no slower"
-    echo "  than without (within the noise), i.e. the policy declines a worker that would not help, or the loss is"
-    echo "  small. With -j 1 a worker thread is a second core, so there the worker must be used and the job faster."
+    echo "  works, so a worker can at best break even. The adaptive policy counts a worker on 127.0.0.1 only on the"
+    echo "  cores the local threads leave free (cores - local threads), so with -j $threads on $(nproc) cores it should decline it"
+    echo "  (\"worker NOT used\", and the run as fast as without it, within the noise). With -j 1 a worker thread is a"
+    echo "  second core, so there the worker must be used and the job faster."
     verdicts[never]="adding a worker never makes a job slower (within $tolerance%)|$never"
     verdicts[j1]="adaptive policy uses the worker with -j 1|$j1uses"
 fi
