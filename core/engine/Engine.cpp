@@ -299,7 +299,7 @@ struct Engine::Run
         int size = 1;
         bool trimmed = false;
         Batch batch;
-        measureBytes = remote != nullptr;
+        measureBytes = remote && remote->wantsMeasure();
         // The full sample feeds the estimate and the remote decision. Without workers it only has
         // to tell whether the job is too light for threads, which a few milliseconds show; the
         // sizer keeps adapting afterwards. Meanwhile the other threads wait, so it ends early.
@@ -409,6 +409,7 @@ struct Engine::Run
         job.clock = &clock;
         job.spending = &spending;
         job.outputTypes = outputTypes;
+        job.localThreads = threads;
         job.localInFlight = localInFlight;
         job.runLocally = [this](const Table &input, qint64 firstRow, BatchOutput &output) {
             return compute(input, firstRow, output);

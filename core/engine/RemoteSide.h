@@ -43,6 +43,7 @@ public:
         const QElapsedTimer *clock = nullptr;
         SpendingMeter *spending = nullptr;
         std::vector<ColumnType> outputTypes;
+        int localThreads = 1;
         int localInFlight = 0; // the scheduler's limit without workers
         // Runs rows here, as a local batch would (those before a malformed record).
         std::function<bool(const Table &input, qint64 firstRow, BatchOutput &output)> runLocally;
@@ -75,7 +76,8 @@ public:
     // What the workers add to the local threads for the too-light rule, before any probe.
     virtual int parallelism(int localThreads) const = 0;
     // During the serial sample: whether it should call measure() with a batch, and measure it
-    // (what a batch of this job weighs on the wire, for the estimate).
+    // (what a batch of this job weighs on the wire, for the estimate). A job whose workers
+    // cannot take part, whatever the sample says, gets the short sample of a local job.
     virtual bool wantsMeasure() const = 0;
     virtual void measure(const BatchResult &result) = 0;
 

@@ -91,6 +91,23 @@ int RemoteCoordinator::parallelism(int localThreads) const
     return local + elsewhere + qMin(here, qMax(0, machineCores() - local));
 }
 
+bool RemoteCoordinator::onlyCorelessWorkers() const
+{
+    if (m_job.spec->policy != JobSpec::Policy::Adaptive || m_workersFile || machineCores() > m_job.localThreads)
+        return false;
+    for (const QUrl &url : m_workerUrls)
+        if (!WorkerEndpoint::isThisMachine(url.host()))
+            return false;
+    return true;
+}
+
+bool RemoteCoordinator::wantsMeasure() const
+{
+    // Such workers are declined after the probes anyway; the long sample would only keep the
+    // other local threads waiting.
+    return m_bytesInPerElement == 0 && !onlyCorelessWorkers();
+}
+
 void RemoteCoordinator::measure(const BatchResult &result)
 {
     BatchRequest request = m_context.requestTemplate;

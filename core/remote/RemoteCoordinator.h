@@ -32,7 +32,7 @@ public:
 
     void attach(const Job &job) override;
     int parallelism(int localThreads) const override;
-    bool wantsMeasure() const override { return m_bytesInPerElement == 0; }
+    bool wantsMeasure() const override;
     void measure(const BatchResult &result) override;
     Verdict setUp() override;
     void steer(bool runLocal) override;
@@ -46,6 +46,9 @@ private:
     RemoteCoordinator() = default;
 
     int machineCores() const;
+    // The adaptive policy, workers only on this machine, and no core left by the local threads:
+    // known from the URLs alone, before any probe.
+    bool onlyCorelessWorkers() const;
     QList<QUrl> currentWorkerUrls();
     // Each worker keeps two batches per thread in flight, so the output may lag further behind.
     void updateInFlight();

@@ -71,6 +71,26 @@ private slots:
         m_sha = m_catalog.pluginHash(QStringLiteral("test.control"));
     }
 
+    void aWorkerWithNoCoreLeftDoesNotLengthenTheSample()
+    {
+        // Known from its URL before any probe: the job samples as briefly as a local one, instead
+        // of the long sample that measures a batch for the workers while the other threads wait.
+        FakeWorker worker(m_sha);
+        JobSpec s = spec(20000, JobSpec::Policy::Adaptive, {worker.url()}, 2, 2);
+        s.sampleSeconds = 0.5;
+        CountingSink sink;
+        Outcome o = run(s, &sink);
+        QCOMPARE(o.summary.status, JobStatus::Completed);
+        QCOMPARE(worker.requests(), 0);
+        QVERIFY2(o.summary.sampleSeconds < 0.25, qPrintable(QString::number(o.summary.sampleSeconds)));
+        // With a core free the worker may take part, so the sample measures it in full.
+        s.threads = 1;
+        CountingSink again;
+        o = run(s, &again);
+        QCOMPARE(o.summary.status, JobStatus::Completed);
+        QVERIFY2(o.summary.sampleSeconds >= 0.45, qPrintable(QString::number(o.summary.sampleSeconds)));
+    }
+
     void theAdaptivePolicyGivesItOnlyTheFreeCores_data()
     {
         QTest::addColumn<int>("threads");
