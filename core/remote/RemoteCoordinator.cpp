@@ -105,7 +105,7 @@ bool RemoteCoordinator::wantsMeasure() const
 {
     // Such workers are declined after the probes anyway; the long sample would only keep the
     // other local threads waiting.
-    return m_bytesInPerElement == 0 && !onlyCorelessWorkers();
+    return m_bytesInPerElement == 0 && !(onlyCorelessWorkers() && !m_job.spec->estimateOnly);
 }
 
 void RemoteCoordinator::measure(const BatchResult &result)
@@ -148,6 +148,16 @@ QList<QUrl> RemoteCoordinator::currentWorkerUrls()
 RemoteSide::Verdict RemoteCoordinator::setUp()
 {
     const JobSpec &spec = *m_job.spec;
+    if (onlyCorelessWorkers() && !spec.estimateOnly) {
+        // Whatever their probes would say, they have no core to take: nothing is probed or sent,
+        // and the job runs as without them (`estimate` still probes them and says why).
+        Estimate shared;
+        shared.machineCores = machineCores();
+        shared.localThreads = m_job.localThreads;
+        for (const QUrl &url : std::as_const(m_workerUrls))
+            m_job.notify(QStringLiteral("not using worker %1: %2").arg(url.toString(), shared.sharedCoresReason()));
+        return Verdict::Run;
+    }
     m_context.secondsPerElement = m_job.secondsPerElement();
     m_pool = std::make_unique<RemotePool>(&m_context);
     m_pool->add(currentWorkerUrls());

@@ -114,26 +114,46 @@ private slots:
         QCOMPARE(summary.status, JobStatus::Completed);
         QCOMPARE(sink.rows, qint64(6000));
         QVERIFY(!sink.orderBroken && !sink.wrongValues);
+        const QString said = o.notes.join(QLatin1Char('\n'));
+        if (counted == 0) {
+            // Known from the URL: the job runs as without the worker, which is not even probed.
+            QCOMPARE(worker.requests(), 0);
+            QCOMPARE(summary.localElements, qint64(6000));
+            QVERIFY(summary.workers.isEmpty());
+            QVERIFY(!summary.estimated);
+            const QString why = QStringLiteral("it shares this machine's 2 cores with the 2 local threads");
+            QVERIFY2(said.contains(QStringLiteral("not using worker %1: %2").arg(worker.url(), why)), qPrintable(said));
+            QCOMPARE(said.count(worker.url()), 1); // told once
+            return;
+        }
         QVERIFY(summary.estimated);
         QCOMPARE(summary.estimate.workers.size(), 1);
         QVERIFY(summary.estimate.workers[0].sameMachine);
         QCOMPARE(summary.estimate.workers[0].countedThreads, counted);
-        QCOMPARE(summary.estimate.remoteHelps, counted > 0);
-        const QString said = o.notes.join(QLatin1Char('\n'));
-        if (counted == 0) {
-            QCOMPARE(worker.requests(), 0);
-            QCOMPARE(summary.workers.value(0).elements, qint64(0));
-            QCOMPARE(summary.localElements, qint64(6000));
-            QCOMPARE(summary.workers.value(0).state, QStringLiteral("retired"));
-            const QString why = QStringLiteral("it shares this machine's 2 cores with the 2 local threads");
-            QVERIFY2(said.contains(QStringLiteral("not using worker %1: %2").arg(worker.url(), why)), qPrintable(said));
-            QCOMPARE(said.count(worker.url()), 1); // told once
-            QVERIFY2(summary.estimate.reason.startsWith(QStringLiteral("the worker on 127.0.0.1:")),
-                     qPrintable(summary.estimate.reason));
-        } else {
-            QVERIFY2(summary.workers.value(0).elements > 300, qPrintable(said));
-            QVERIFY2(!said.contains(QStringLiteral("not using worker")), qPrintable(said));
-        }
+        QVERIFY(summary.estimate.remoteHelps);
+        QVERIFY2(summary.workers.value(0).elements > 300, qPrintable(said));
+        QVERIFY2(!said.contains(QStringLiteral("not using worker")), qPrintable(said));
+    }
+
+    // `estimate` still probes such a worker, and its estimate names it with the reason.
+    void theEstimateSaysWhyItIsNotUsed()
+    {
+        FakeWorker worker(m_sha);
+        JobSpec s = spec(60000, JobSpec::Policy::Adaptive, {worker.url()}, 2, 2);
+        s.estimateOnly = true;
+        s.sampleSeconds = 0.02;
+        CountingSink sink;
+        const Outcome o = run(s, &sink);
+        QCOMPARE(o.summary.status, JobStatus::Estimated);
+        QCOMPARE(o.summary.estimate.workers.value(0).countedThreads, 0);
+        QVERIFY(!o.summary.estimate.remoteHelps);
+        QVERIFY2(o.summary.estimate.reason.startsWith(QStringLiteral("the worker on 127.0.0.1:")),
+                 qPrintable(o.summary.estimate.reason));
+        QVERIFY2(o.summary.estimate.toText().contains(
+                     QStringLiteral("Worker %1: not used: it shares this machine's 2 cores with the 2 local threads")
+                         .arg(worker.url())),
+                 qPrintable(o.summary.estimate.toText()));
+        QCOMPARE(worker.requests(), 0);
     }
 
     void theRemotePolicyUsesItAnyway()
