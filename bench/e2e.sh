@@ -338,20 +338,24 @@ if want store; then
     fresh_xdg "$xdg" >/dev/null
     db=$xdg/data/fastmap/jobs.db
     size() { stat -c %s "$1" 2>/dev/null || echo 0; }
+    # The stored rows live in files beside jobs.db (JobStore::outputsDirectory), not in it.
+    dirsize() { du -sb "$1" 2>/dev/null | cut -f1 || echo 0; }
     echo
     echo "jobs.db after completed geo.haversine jobs over geo_1M.csv (one store, cap $store_cap_mb MB)"
-    printf '%-8s %12s %12s %12s %10s\n' jobs "jobs.db MB" "-wal MB" "total MB" seconds
+    printf '%-8s %12s %12s %12s %12s %10s\n' jobs "jobs.db MB" "-wal MB" "-results MB" "total MB" seconds
     for j in $(seq "$store_jobs"); do
         timed store env XDG_DATA_HOME="$xdg/data" XDG_CONFIG_HOME="$xdg/config" XDG_CACHE_HOME="$xdg/cache" \
             "$cli" run geo.haversine -i "$data/geo_1M.csv" -o "$work/out/store.csv" --threads "$threads"
         if [ "$j" = 1 ] || [ $((j % 10)) = 0 ] || [ "$j" = "$store_jobs" ]; then
-            a=$(size "$db") b=$(size "$db-wal")
-            [ "$j" = 1 ] && first=$((a + b))
-            printf '%-8s %12.1f %12.1f %12.1f %10s\n' "$j" "$(calc %.1f "$a / 1048576")" "$(calc %.1f "$b / 1048576")" \
-                "$(calc %.1f "($a + $b) / 1048576")" "$(tr ' ' '\n' <<<"${walls[store]}" | tail -n 1)"
+            a=$(size "$db") b=$(size "$db-wal") c=$(dirsize "$db-results")
+            c=${c:-0}
+            [ "$j" = 1 ] && first=$((a + b + c))
+            printf '%-8s %12.1f %12.1f %12.1f %12.1f %10s\n' "$j" "$(calc %.1f "$a / 1048576")" "$(calc %.1f "$b / 1048576")" \
+                "$(calc %.1f "$c / 1048576")" "$(calc %.1f "($a + $b + $c) / 1048576")" "$(tr ' ' '\n' <<<"${walls[store]}" | tail -n 1)"
         fi
     done
-    total=$(($(size "$db") + $(size "$db-wal")))
+    results=$(dirsize "$db-results")
+    total=$(($(size "$db") + $(size "$db-wal") + ${results:-0}))
     output=$(size "$work/out/store.csv")
     echo "one job's output file: $(calc %.1f "$output / 1048576") MB; the store grew by" \
         "$(calc %.1f "($total - $first) / 1048576 / ($store_jobs > 1 ? $store_jobs - 1 : 1)") MB per job after the first"
@@ -361,9 +365,10 @@ import sqlite3, sys
 try:
     db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
     jobs = db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0]
-    rows, size = db.execute("SELECT COUNT(*), COALESCE(SUM(LENGTH(outputs)), 0) FROM batches").fetchone()
-    print(f"jobs in the store: {jobs}; stored batches: {rows} ({size / 1048576:.1f} MB of outputs):",
-          "the completed jobs' rows are gone" if rows == 0 else "completed jobs still hold their rows")
+    rows, size = db.execute("SELECT COUNT(*), COALESCE(SUM(outputs_length), 0) FROM batches").fetchone()
+    # A batch's row stays as the job's log (its timing, executor, errors); its outputs go.
+    print(f"jobs in the store: {jobs}; batches logged: {rows}, holding {size / 1048576:.1f} MB of outputs:",
+          "the completed jobs' results are gone" if size == 0 else "completed jobs still hold their results")
 except Exception as e:
     print(f"could not read the store's tables ({e}); see the sizes above")
 EOF
