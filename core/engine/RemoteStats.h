@@ -17,6 +17,7 @@ struct RemoteStats
     double vcpuSeconds = 0;
     double charge = 0;
     double rttSeconds = 0;
+    int peakInFlight = 0; // the most batches it held at once
     QString lastError;
     // The worker answered 402: the token's credits there are used up (lastError has its words).
     bool creditsExhausted = false;

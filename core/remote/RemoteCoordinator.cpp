@@ -220,6 +220,13 @@ int RemoteCoordinator::retireCoreless(const Estimate &estimate)
     return coreless;
 }
 
+void RemoteCoordinator::capSameMachine(const Estimate &estimate)
+{
+    for (const WorkerProbe &w : estimate.workers)
+        if (w.usable && w.sameMachine && w.countedThreads > 0 && w.countedThreads < w.threads)
+            m_pool->limitConcurrency(w.url, w.countedThreads);
+}
+
 RemoteSide::Verdict RemoteCoordinator::decide(const Estimate &estimate)
 {
     const JobSpec::Policy policy = m_job.spec->policy;
@@ -239,6 +246,8 @@ RemoteSide::Verdict RemoteCoordinator::decide(const Estimate &estimate)
         m_pool->retireAll(QStringLiteral("not needed: ") + estimate.reason);
         return Verdict::Run;
     }
+    if (policy == JobSpec::Policy::Adaptive)
+        capSameMachine(estimate);
     if (estimate.paid() && !m_paidAllowed)
         askForCharges(estimate); // local threads start now; paid workers wait for the answer
     return Verdict::Run;
@@ -303,8 +312,11 @@ void RemoteCoordinator::steer(bool runLocal)
     if (!m_enabled)
         return;
     // A worker on this machine that joins from the file takes only the cores left free.
-    if (m_workersFile && spec.policy == JobSpec::Policy::Adaptive)
-        retireCoreless(CostModel::estimate(estimateInput(m_pool->liveProbes())));
+    if (m_workersFile && spec.policy == JobSpec::Policy::Adaptive) {
+        const Estimate now = CostModel::estimate(estimateInput(m_pool->liveProbes()));
+        retireCoreless(now);
+        capSameMachine(now);
+    }
     m_pool->activateReady(m_paidAllowed);
     if (!m_paidAllowed && !m_paidDeclined && !m_chargesAsked && m_pool->hasReadyPaid())
         askForCharges(makeEstimate(m_pool->probes()));

@@ -56,6 +56,9 @@ private:
     Estimate makeEstimate(const QList<WorkerProbe> &workers);
     Verdict decide(const Estimate &estimate);
     int retireCoreless(const Estimate &estimate);
+    // A worker on this machine counted on fewer cores than it has threads runs that many
+    // batches at once, so that it does not take cores from the local threads.
+    void capSameMachine(const Estimate &estimate);
     void askForCharges(const Estimate &estimate);
     void reportExhaustedCredits(bool runLocal);
     QString workersFailedMessage(const QList<RemoteStats> &workers) const;

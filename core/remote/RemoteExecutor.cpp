@@ -162,6 +162,12 @@ void RemoteExecutor::shutdown()
     setState(s == State::Gone ? State::Gone : State::Retired);
 }
 
+void RemoteExecutor::limitConcurrency(int batches)
+{
+    m_slotCap = std::max(1, batches);
+    m_slots = std::min(m_slots, m_slotCap);
+}
+
 void RemoteExecutor::runTask(std::function<void()> task)
 {
     {
@@ -196,6 +202,10 @@ void RemoteExecutor::pull()
         }
         ++m_preparing;
         ++m_held;
+        {
+            QMutexLocker lock(&m_mutex);
+            m_stats.peakInFlight = std::max(m_stats.peakInFlight, int(m_inFlight.size()) + m_preparing);
+        }
         runTask([this, job] {
             if (prepare(*job))
                 post([this, job] { onPrepared(job); });

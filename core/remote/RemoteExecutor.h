@@ -94,6 +94,9 @@ public slots:
     void retire(const QString &reason);
     // The job is over: abort whatever is in flight (its batches are not needed any more).
     void shutdown();
+    // At most `batches` at once from now on: a worker on this machine may use only the cores
+    // the local threads leave it, whatever its thread count.
+    void limitConcurrency(int batches);
 
 signals:
     void probeFinished();
@@ -146,6 +149,7 @@ private:
     QHash<HttpConnection *, JobPtr> m_inFlight; // on the wire
     int m_preparing = 0;                       // being parsed and encoded
     int m_slots = 1;
+    int m_slotCap = 0; // 0: no cap beyond the worker's threads
     int m_consecutiveFailures = 0;
     bool m_shutDown = false;
     std::atomic<int> m_held{0};

@@ -115,6 +115,15 @@ void RemotePool::retire(const QString &url, const QString &reason)
                 e, [e, reason] { e->retire(reason); }, Qt::QueuedConnection);
 }
 
+void RemotePool::limitConcurrency(const QString &url, int batches)
+{
+    QMutexLocker lock(&m_mutex);
+    for (RemoteExecutor *e : std::as_const(m_executors))
+        if (e->url().toString() == url)
+            QMetaObject::invokeMethod(
+                e, [e, batches] { e->limitConcurrency(batches); }, Qt::QueuedConnection);
+}
+
 QList<WorkerProbe> RemotePool::liveProbes() const
 {
     QList<WorkerProbe> result;

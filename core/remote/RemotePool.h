@@ -36,6 +36,8 @@ public:
     void retirePaid(const QString &reason);
     // Retires the executor of `url` (the URL as WorkerProbe::url gives it).
     void retire(const QString &url, const QString &reason);
+    // Lets the executor of `url` hold at most `batches` at once (RemoteExecutor::limitConcurrency).
+    void limitConcurrency(const QString &url, int batches);
 
     QList<WorkerProbe> probes() const;
     // The probes of the executors not retired or gone: those that take or may take batches.

@@ -128,6 +128,8 @@ void RemoteExecutor::finishProbe(bool usable, const QString &reason)
         m_probe.reason = reason;
         // Each worker thread has a batch waiting behind the one it runs.
         m_slots = BatchCodec::kBatchesPerThread * std::max(1, m_probe.threads);
+        if (m_slotCap > 0)
+            m_slots = std::min(m_slots, m_slotCap);
     }
     setState(usable ? State::Ready : State::Gone, reason);
     emit probeFinished();

@@ -132,6 +132,12 @@ private slots:
         QCOMPARE(summary.estimate.workers[0].countedThreads, counted);
         QVERIFY(summary.estimate.remoteHelps);
         QVERIFY2(summary.workers.value(0).elements > 300, qPrintable(said));
+        // Counted on fewer cores than its two threads, it holds no more batches than that at once.
+        if (counted < 2)
+            QVERIFY2(summary.workers.value(0).peakInFlight <= counted,
+                     qPrintable(QString::number(summary.workers.value(0).peakInFlight)));
+        else
+            QVERIFY(summary.workers.value(0).peakInFlight <= 4); // two a thread, as elsewhere
         QVERIFY2(!said.contains(QStringLiteral("not using worker")), qPrintable(said));
     }
 
