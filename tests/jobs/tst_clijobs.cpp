@@ -207,7 +207,19 @@ private slots:
         QCOMPARE(cli({"run", "test.control", "-i", "range:500", "-o", out, "-p", "fail_modulo=100", "-p", "fail_remainder=7"}).exitCode, 1);
         const QJsonObject job = jobs().at(0).toObject();
         const QString id = job.value("id").toString();
-        const Result shown = cli({"show", id.left(17)});
+        // A job is found by any prefix of its id that no other job shares (ids of jobs started in
+        // the same second differ only in their last characters).
+        qsizetype unique = 1;
+        for (const QJsonValue &other : jobs()) {
+            const QString otherId = other.toObject().value("id").toString();
+            if (otherId == id)
+                continue;
+            qsizetype common = 0;
+            while (common < id.size() && common < otherId.size() && id[common] == otherId[common])
+                ++common;
+            unique = std::max(unique, common + 1);
+        }
+        const Result shown = cli({"show", id.left(unique)}); // the whole id if no prefix is unique
         QCOMPARE(shown.exitCode, 0);
         QVERIFY(shown.out.contains(QStringLiteral("seq,executor,start_s,duration_s")));
         for (const QString &name : {QStringLiteral("b.zip"), QStringLiteral("b.tar.zst")}) {
