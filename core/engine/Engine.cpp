@@ -741,15 +741,15 @@ bool Engine::start(const JobSpec &spec, ResultSink *sink, StartError *error)
 
     if (spec.policy != JobSpec::Policy::Local) {
         const bool named = !spec.workers.isEmpty() || !spec.workersFile.isEmpty();
-        if (m_remoteFactory) {
-            run->remote = m_remoteFactory(spec, *info, params, &message);
-            if (!run->remote && !message.isEmpty())
-                return fail(StartError::Workers, message);
-        } else if (named) {
-            return fail(StartError::Workers, QStringLiteral("this program cannot use remote workers"));
-        } else if (spec.policy == JobSpec::Policy::Remote) {
+        if (!named && spec.policy == JobSpec::Policy::Remote)
             return fail(StartError::Workers,
                         QStringLiteral("the remote policy needs workers: give --worker URL or --workers-file FILE"));
+        if (named && !m_remoteFactory)
+            return fail(StartError::Workers, QStringLiteral("this program cannot use remote workers"));
+        if (named) {
+            run->remote = m_remoteFactory(spec, *info, params, &message);
+            if (!run->remote)
+                return fail(StartError::Workers, message);
         }
     }
     run->spending.setCap(spec.maxCost);

@@ -97,8 +97,8 @@ public:
     virtual void finish(bool workersFailed, JobSummary *summary) = 0;
 };
 
-// Makes the remote side of a job from its spec, or nothing when the job uses no worker (the
-// local policy, or none given). A wrong worker URL or a missing workers file: null and `error`.
+// Makes the remote side of a job whose spec names workers (the engine calls it only then, and
+// never under the local policy). A wrong worker URL or a missing workers file: null and `error`.
 using RemoteFactory = std::function<std::unique_ptr<RemoteSide>(const JobSpec &spec, const FunctionInfo &info,
                                                                 const QVariantMap &params, QString *error)>;
 

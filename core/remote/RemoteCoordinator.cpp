@@ -20,8 +20,6 @@ RemoteFactory RemoteCoordinator::factory(PluginCatalog *catalog)
 {
     return [catalog](const JobSpec &spec, const FunctionInfo &info, const QVariantMap &params,
                      QString *error) -> std::unique_ptr<RemoteSide> {
-        if (spec.policy == JobSpec::Policy::Local)
-            return nullptr;
         std::unique_ptr<RemoteCoordinator> c(new RemoteCoordinator);
         for (const QString &text : spec.workers) {
             QUrl url;
@@ -36,11 +34,6 @@ RemoteFactory RemoteCoordinator::factory(PluginCatalog *catalog)
                 return nullptr;
             }
             c->m_workersFile = std::make_unique<WorkersFile>(spec.workersFile);
-        }
-        if (c->m_workerUrls.isEmpty() && !c->m_workersFile) {
-            if (spec.policy == JobSpec::Policy::Remote)
-                *error = QStringLiteral("the remote policy needs workers: give --worker URL or --workers-file FILE");
-            return nullptr;
         }
         BatchRequest &request = c->m_context.requestTemplate;
         request.functionId = info.id;
