@@ -279,8 +279,10 @@ private slots:
         const QString sample =
             QStringLiteral("%1 elements in %2 s").arg(summary.sampleElements).arg(summary.sampleSeconds);
         QVERIFY2(summary.sampleSeconds >= 0.03, qPrintable(sample));
-        QVERIFY2(summary.sampleSeconds < 0.055, qPrintable(sample));
+        // Untrimmed it would run 63 elements, at least 63 ms; a sleep that overshoots (a sanitizer
+        // build, a busy machine) stretches the 31 before the trim, not the count.
         QVERIFY2(summary.sampleElements < 63, qPrintable(sample));
+        QVERIFY2(summary.sampleSeconds < 0.09, qPrintable(sample));
     }
 
     void theSampleEndsEarlyOnAHeavyJobWithoutWorkers()

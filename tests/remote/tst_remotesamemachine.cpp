@@ -88,7 +88,8 @@ private slots:
         CountingSink again;
         o = run(s, &again);
         QCOMPARE(o.summary.status, JobStatus::Completed);
-        QVERIFY2(o.summary.sampleSeconds >= 0.45, qPrintable(QString::number(o.summary.sampleSeconds)));
+        // (its last batch is trimmed to what the sample has left, so it may end somewhat short)
+        QVERIFY2(o.summary.sampleSeconds >= 0.25, qPrintable(QString::number(o.summary.sampleSeconds)));
     }
 
     void theAdaptivePolicyGivesItOnlyTheFreeCores_data()
