@@ -271,8 +271,11 @@ private slots:
     void aTooLightJobSaysSo()
     {
         // Without the cache: under a sanitizer test.control can pass the cache's 25 us threshold,
-        // and an earlier test's cached elements would then be served instead of sampled.
-        const Result r = run({"run", "test.control", "-i", "range:10", "-o", path("light.csv"), "--cache", "off"});
+        // and an earlier test's cached elements would then be served instead of sampled. On
+        // threads: in hosts the sample still counts each tiny batch's round trip (a few ms under
+        // a sanitizer), which makes ten elements look heavy (a known gap, issue #11's notes).
+        const Result r = run({"run", "test.control", "-i", "range:10", "-o", path("light.csv"), "--cache", "off",
+                              "--isolation", "thread"});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.err.contains(QStringLiteral("too light to gain from threads")), qPrintable(r.err));
         QVERIFY2(r.err.contains(QStringLiteral("1 thread)")), qPrintable(r.err));
